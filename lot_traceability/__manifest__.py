@@ -1,0 +1,30 @@
+# Copyright 2026 lot_traceability contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "Lot Traceability",
+    "summary": "Batch management for regulated manufacturers: lot numbering, "
+    "supplier lots, quality holds, forward/backward traces, recalls and audit reports",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "website": "https://github.com/lot-traceability/lot_traceability",
+    "author": "lot_traceability contributors",
+    "license": "LGPL-3",
+    "application": False,
+    "installable": True,
+    "depends": [
+        "stock",
+        "mrp",
+        "purchase_stock",
+        "sale_stock",
+        "product_expiry",
+    ],
+    "data": [
+        "security/lot_traceability_groups.xml",
+        "security/ir.model.access.csv",
+        "views/stock_lot_views.xml",
+        "views/lot_traceability_menus.xml",
+    ],
+    "demo": [
+        "demo/lot_traceability_demo.xml",
+    ],
+}

@@ -1,0 +1,2 @@
+from . import stock_lot
+from . import lot_traceability_demo

@@ -1,0 +1,36 @@
+# Copyright 2026 lot_traceability contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Shared base for the suite in the top-level ``tests/`` folder.
+
+These modules are not under ``odoo.addons.*``, so Odoo's MetaCase cannot tag
+them: the base class states the tags and the module explicitly.
+"""
+
+from odoo.tests import TransactionCase
+from odoo.tools import convert_file
+
+
+class LotTraceabilityCase(TransactionCase):
+    test_tags = {"standard", "at_install"}
+    test_module = "lot_traceability"
+
+    @classmethod
+    def _load_demo_scenario(cls):
+        """Load the module's demo file into this test's transaction.
+
+        The test database is built without demo data; this runs the very file
+        ``./setup/run`` loads (master data and the validated documents).
+        """
+        convert_file(
+            cls.env,
+            "lot_traceability",
+            "demo/lot_traceability_demo.xml",
+            idref={},
+            mode="init",
+            noupdate=True,
+            kind="demo",
+        )
+
+    @classmethod
+    def demo(cls, xmlid):
+        return cls.env.ref(f"lot_traceability.{xmlid}_demo")
