@@ -38,7 +38,9 @@ class TestInstall(LotTraceabilityCase):
         self.assertIn(auditor, user.implied_ids)
         self.assertIn(user, manager.implied_ids)
         self.assertIn(self.env.ref("stock.group_stock_user"), user.implied_ids)
-        self.assertNotIn(self.env.ref("stock.group_stock_user"), auditor.trans_implied_ids)
+        self.assertNotIn(
+            self.env.ref("stock.group_stock_user"), auditor.trans_implied_ids
+        )
         self.assertIn(self.env.ref("base.user_admin"), manager.users)
 
     def test_traceability_menu_under_inventory(self):
@@ -60,7 +62,9 @@ class TestInstall(LotTraceabilityCase):
 
     def test_no_demo_data_in_test_database(self):
         self.assertFalse(
-            self.env.ref("lot_traceability.partner_sunripe_demo", raise_if_not_found=False)
+            self.env.ref(
+                "lot_traceability.partner_sunripe_demo", raise_if_not_found=False
+            )
         )
 
     def test_lot_supplier_fields_in_views(self):

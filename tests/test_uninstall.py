@@ -1,0 +1,111 @@
+# Copyright 2026 lot_traceability contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Uninstalling leaves Odoo's stock data and removes everything of ours.
+
+Runs on a copy of the template database ``./setup/test`` built (the module
+installed, no demo), in a separate Odoo process, as an administrator would.
+"""
+
+import os
+import subprocess
+import sys
+import unittest
+import uuid
+
+import odoo
+from odoo.sql_db import db_connect
+from odoo.tools import SQL
+
+UNINSTALL = """
+module = env["ir.module.module"].search([("name", "=", "lot_traceability")])
+module.button_immediate_uninstall()
+env.cr.commit()
+"""
+
+
+@unittest.skipUnless(
+    os.environ.get("LT_TEST_TEMPLATE_DB"), "needs ./setup/test's template database"
+)
+class TestUninstall(unittest.TestCase):
+    def setUp(self):
+        self.template = os.environ["LT_TEST_TEMPLATE_DB"]
+        self.db = f"lt_uninstall_{uuid.uuid4().hex[:10]}"
+        with db_connect("postgres").cursor() as cr:
+            cr._cnx.autocommit = True
+            cr.execute(
+                SQL(
+                    "CREATE DATABASE %s TEMPLATE %s",
+                    SQL.identifier(self.db),
+                    SQL.identifier(self.template),
+                )
+            )
+        self.addCleanup(self._drop)
+
+    def _drop(self):
+        odoo.sql_db.close_db(self.db)
+        with db_connect("postgres").cursor() as cr:
+            cr._cnx.autocommit = True
+            cr.execute(
+                SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(self.db))
+            )
+
+    def _query(self, query):
+        with db_connect(self.db).cursor() as cr:
+            cr.execute(query)
+            return cr.fetchall()
+
+    def test_uninstall_is_clean(self):
+        lots_before = self._query(SQL("SELECT count(*) FROM stock_lot"))
+        odoo_bin = os.path.join(os.environ["ODOO_SRC"], "odoo-bin")
+        subprocess.run(
+            [
+                sys.executable,
+                odoo_bin,
+                "shell",
+                "-c",
+                os.environ["LT_ODOO_CONF"],
+                "-d",
+                self.db,
+                "--no-http",
+                "--log-level=warn",
+            ],
+            input=UNINSTALL,
+            text=True,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        state = self._query(
+            SQL("SELECT state FROM ir_module_module WHERE name = 'lot_traceability'")
+        )
+        self.assertEqual(state, [("uninstalled",)])
+        self.assertEqual(
+            self._query(
+                SQL(
+                    "SELECT count(*) FROM ir_model_data "
+                    "WHERE module = 'lot_traceability'"
+                )
+            ),
+            [(0,)],
+        )
+        columns = self._query(
+            SQL(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'stock_lot' AND column_name LIKE 'supplier%%'"
+            )
+        )
+        self.assertEqual(columns, [])
+        self.assertEqual(
+            self._query(
+                SQL("SELECT count(*) FROM res_groups WHERE name->>'en_US' = 'Auditor'")
+            ),
+            [(0,)],
+        )
+        # Odoo's own stock data is untouched
+        self.assertEqual(
+            self._query(SQL("SELECT count(*) FROM stock_lot")), lots_before
+        )
+        self.assertEqual(
+            self._query(SQL("SELECT state FROM ir_module_module WHERE name = 'stock'")),
+            [("installed",)],
+        )
