@@ -10,6 +10,7 @@
     "author": "lot_traceability contributors",
     "license": "LGPL-3",
     "application": False,
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "depends": [
         "stock",
@@ -22,6 +23,7 @@
         "security/lot_traceability_groups.xml",
         "security/ir.model.access.csv",
         "views/stock_lot_views.xml",
+        "wizard/stock_lot_trace_report_views.xml",
         "views/lot_traceability_menus.xml",
     ],
     "demo": [
