@@ -15,7 +15,7 @@ traced without bookkeeping of its own:
 * ``stock_move_line_consume_rel``: the lot-to-lot transformations written by
   manufacturing orders, unbuilds and repairs. Column ``produce_line_id`` is the
   consumed (input) line, ``consume_line_id`` the produced (output) line (see
-  ``mrp.production._post_inventory`` and ``mrp.unbuild.action_unbuild``);
+  ``mrp.production._post_inventory``);
 * ``stock_move`` (production/unbuild links, returns), ``stock_location``
   (usages), ``stock_picking``, ``stock_quant``, ``stock_lot``,
   ``product_product``/``product_template``, ``uom_uom``, ``res_partner``,
@@ -86,7 +86,7 @@ class StockLotGenealogy(models.AbstractModel):
         previous_timeout = cr.fetchone()[0]
         try:
             edges, gaps = self._walk(lots.ids, direction, companies)
-            depths = self._depths(lots.ids, edges)
+            depths = self._depths(lots.ids, edges, direction)
             if not details:
                 result = depths
             else:
@@ -149,12 +149,25 @@ class StockLotGenealogy(models.AbstractModel):
         """
         forward = direction in ("forward", "both")
         backward = direction in ("backward", "both")
-        # The lot-to-lot step, oriented input -> output. ``i`` is the consumed
-        # line, ``o`` the produced one; both done and in allowed companies.
+        # ``i`` is the consumed line, ``o`` the produced one: both done, both
+        # in the caller's companies.
         done = SQL(
             "i.state = 'done' AND o.state = 'done' "
             "AND i.company_id = ANY(%(c)s) AND o.company_id = ANY(%(c)s)",
             c=companies,
+        )
+        # Input line -> output line pairs of every transformation.
+        pairs = SQL(
+            "(SELECT produce_line_id AS in_id, consume_line_id AS out_id "
+            "FROM stock_move_line_consume_rel)"
+        )
+        forward_step = SQL(
+            "JOIN %s e ON e.in_id = i.id JOIN stock_move_line o ON o.id = e.out_id",
+            pairs,
+        )
+        backward_step = SQL(
+            "JOIN %s e ON e.out_id = o.id JOIN stock_move_line i ON i.id = e.in_id",
+            pairs,
         )
         query = SQL(
             """
@@ -165,8 +178,7 @@ class StockLotGenealogy(models.AbstractModel):
                 SELECT o.lot_id
                   FROM fwd
                   JOIN stock_move_line i ON i.lot_id = fwd.lot_id AND i.state = 'done'
-                  JOIN stock_move_line_consume_rel r ON r.produce_line_id = i.id
-                  JOIN stock_move_line o ON o.id = r.consume_line_id
+                  %(forward_step)s
                  WHERE o.lot_id IS NOT NULL AND %(done)s
             ),
             bwd(lot_id) AS (
@@ -175,8 +187,7 @@ class StockLotGenealogy(models.AbstractModel):
                 SELECT i.lot_id
                   FROM bwd
                   JOIN stock_move_line o ON o.lot_id = bwd.lot_id AND o.state = 'done'
-                  JOIN stock_move_line_consume_rel r ON r.consume_line_id = o.id
-                  JOIN stock_move_line i ON i.id = r.produce_line_id
+                  %(backward_step)s
                  WHERE i.lot_id IS NOT NULL AND %(done)s
             ),
             links AS (
@@ -186,14 +197,14 @@ class StockLotGenealogy(models.AbstractModel):
                        o.move_id AS out_move
                   FROM fwd
                   JOIN stock_move_line i ON i.lot_id = fwd.lot_id AND i.state = 'done'
-                  JOIN %(step_tail_f)s
+                  %(forward_step)s
                  WHERE %(done)s
                 UNION
                 SELECT DISTINCT 'b', i.id, i.lot_id, o.lot_id, i.quantity, i.product_id,
                        o.product_id, i.move_id, o.move_id
                   FROM bwd
                   JOIN stock_move_line o ON o.lot_id = bwd.lot_id AND o.state = 'done'
-                  JOIN %(step_tail_b)s
+                  %(backward_step)s
                  WHERE %(done)s
             )
             SELECT l.side, l.src, l.dst, sum(l.qty),
@@ -209,14 +220,8 @@ class StockLotGenealogy(models.AbstractModel):
             forward=forward,
             backward=backward,
             done=done,
-            step_tail_f=SQL(
-                """stock_move_line_consume_rel r ON r.produce_line_id = i.id
-                  JOIN stock_move_line o ON o.id = r.consume_line_id"""
-            ),
-            step_tail_b=SQL(
-                """stock_move_line_consume_rel r ON r.consume_line_id = o.id
-                  JOIN stock_move_line i ON i.id = r.produce_line_id"""
-            ),
+            forward_step=forward_step,
+            backward_step=backward_step,
         )
         self.env.cr.execute(query)
         rows = self.env.cr.fetchall()
@@ -251,15 +256,23 @@ class StockLotGenealogy(models.AbstractModel):
         return list(edges.values()), self._gaps(gap_keys)
 
     @api.model
-    def _depths(self, origin_ids, edges):
-        """Shortest distance of each reached lot: forward > 0, backward < 0."""
+    def _depths(self, origin_ids, edges, direction):
+        """Shortest distance of each reached lot: forward > 0, backward < 0.
+
+        On a cycle a lot can be both; the shorter distance wins, downstream on a
+        tie."""
         children = defaultdict(set)
         parents = defaultdict(set)
         for edge in edges:
             children[edge["src"]].add(edge["dst"])
             parents[edge["dst"]].add(edge["src"])
         depths = dict.fromkeys(origin_ids, 0)
-        for neighbours, sign in ((children, 1), (parents, -1)):
+        passes = []
+        if direction != "backward":
+            passes.append((children, 1))
+        if direction != "forward":
+            passes.append((parents, -1))
+        for neighbours, sign in passes:
             seen = dict.fromkeys(origin_ids, 0)
             queue = deque(origin_ids)
             while queue:
