@@ -128,7 +128,7 @@ lt_pg_env() {
         export PGHOST="$LT_PGRUN" PGPORT="$LT_PGPORT" PGUSER="$LT_DB_ROLE"
         unset PGPASSWORD
     fi
-    export PGDATABASE=postgres
+    export PGDATABASE=postgres PGOPTIONS="-c client_min_messages=warning"
 }
 
 lt_ensure_pg() {
