@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Stock history built through Odoo's real flows, and a reference tracer.
 
-``Flows`` receives, manufactures, delivers, returns, scraps and unbuilds with
+``Flows`` receives, manufactures, delivers, returns and scraps with
 the same ORM calls a user's clicks make, so the move lines, quants and
 consume/produce links are Odoo's own. ``reference_trace`` answers the same
 questions as the genealogy service with plain ORM reads, one lot at a time:
@@ -196,21 +196,6 @@ class Flows:
         scrap.action_validate()
         assert scrap.state == "done"
         return scrap
-
-    def unbuild(self, production, qty):
-        unbuild = self.env["mrp.unbuild"].create(
-            {
-                "product_id": production.product_id.id,
-                "mo_id": production.id,
-                "lot_id": production.lot_producing_id.id,
-                "product_qty": qty,
-                "product_uom_id": production.product_uom_id.id,
-                "company_id": self.company.id,
-            }
-        )
-        unbuild.action_unbuild()
-        assert unbuild.state == "done"
-        return unbuild
 
 
 def reference_trace(lots, direction):
