@@ -183,6 +183,25 @@ class Flows:
         assert result is True and production.state == "done", (production.name, result)
         return lot, production
 
+    def unbuild(self, production, qty):
+        """Unbuild ``qty`` of what ``production`` made, as the Unbuild button does:
+        the components come back with the lots the order consumed."""
+        unbuild = self.env["mrp.unbuild"].create(
+            {
+                "product_id": production.product_id.id,
+                "mo_id": production.id,
+                "lot_id": production.lot_producing_id.id,
+                "product_qty": qty,
+                "product_uom_id": production.product_uom_id.id,
+                "location_id": self.stock.id,
+                "location_dest_id": self.stock.id,
+                "company_id": self.company.id,
+            }
+        )
+        unbuild.action_unbuild()
+        assert unbuild.state == "done"
+        return unbuild
+
     def scrap(self, lot, qty):
         scrap = self.env["stock.scrap"].create(
             {
@@ -222,8 +241,25 @@ def reference_trace(lots, direction):
                         queue.append(other.lot_id)
         return depth
 
-    forward = walk(lambda ml: ml.produce_line_ids) if direction != "backward" else {}
-    backward = walk(lambda ml: ml.consume_line_ids) if direction != "forward" else {}
+    def unbuilt(line, into, out_of):
+        """An unbuild's lines on the other side of ``line`` (mrp links only the
+        by-products of an unbuild, so its orders' moves are paired here)."""
+        unbuild = line.move_id.unbuild_id
+        if not unbuild or getattr(line, into).usage != "production":
+            return MoveLine
+        moves = env["stock.move"].search([("unbuild_id", "=", unbuild.id)])
+        return moves.filtered(lambda m: getattr(m, out_of).usage == "production")[
+            "move_line_ids"
+        ]
+
+    def downstream(ml):
+        return ml.produce_line_ids | unbuilt(ml, "location_dest_id", "location_id")
+
+    def upstream(ml):
+        return ml.consume_line_ids | unbuilt(ml, "location_id", "location_dest_id")
+
+    forward = walk(downstream) if direction != "backward" else {}
+    backward = walk(upstream) if direction != "forward" else {}
     depths = {lot.id: 0 for lot in lots}
     for lot_id, dist in forward.items():
         depths.setdefault(lot_id, dist)

@@ -41,6 +41,16 @@ class TestGenealogyDemo(LotTraceabilityCase):
         cls.tom2 = Lot.search([("name", "=", "TOM-26-0002")])
         cls.sauce2 = Lot.search([("name", "=", "SAUCE-26-0002")])
 
+        Production = cls.env["mrp.production"]
+        cls.tom1_productions = [
+            Production.search([("lot_producing_id.name", "=", name)]).name
+            for name in ("BASE-26-0001", "BASE-26-0002")
+        ]
+        cls.sauce_productions = [
+            Production.search([("lot_producing_id.name", "=", name)]).name
+            for name in ("SAUCE-26-0001", "SAUCE-26-0002")
+        ]
+
     def test_shared_tomato_lot_reaches_every_customer(self):
         result = self.tom1.trace("forward")
         self.assertEqual(
@@ -121,6 +131,33 @@ class TestGenealogyDemo(LotTraceabilityCase):
                 "Corner Deli",
             },
         )
+        # the genealogy tree: receipts under the traced lot, then each branch
+        # down to its customers, in one screen
+        self.assertEqual(
+            [
+                (
+                    line.level,
+                    line.node,
+                    line.lot_id.name,
+                    line.partner_id.name or line.production_id.name or False,
+                )
+                for line in report.tree_line_ids
+            ],
+            [
+                (0, "lot", "TOM-26-0001", False),
+                (1, "receipt", "TOM-26-0001", "Sunripe Farms"),
+                (1, "lot", "BASE-26-0001", self.tom1_productions[0]),
+                (2, "lot", "SAUCE-26-0001", self.sauce_productions[0]),
+                (3, "delivery", "SAUCE-26-0001", "Green Grocer Market"),
+                (3, "delivery", "SAUCE-26-0001", "Bella Cucina Restaurants"),
+                (1, "lot", "BASE-26-0002", self.tom1_productions[1]),
+                (2, "lot", "SAUCE-26-0002", self.sauce_productions[1]),
+                (3, "delivery", "SAUCE-26-0002", "Bella Cucina Restaurants"),
+                (3, "delivery", "SAUCE-26-0002", "FreshWay Supermarkets"),
+                (3, "delivery", "SAUCE-26-0002", "Corner Deli"),
+            ],
+        )
+        self.assertTrue(report.tree_line_ids[3].label.startswith("\u00a0" * 12 + "▼"))
         line = report.delivery_line_ids[0]
         opened = line.action_open_document()
         self.assertEqual(opened["res_model"], "stock.picking")
@@ -188,6 +225,9 @@ class TestGenealogyEngine(LotTraceabilityCase):
             stock[lot] = 10.0
             mid_lots.append(lot)
             productions.append(production)
+        # components come back from an unbuild with the lots they were made of
+        f.unbuild(productions[1], 2.0)
+        stock[mid_lots[1]] -= 2.0
         fin_lots = []
         for i in range(3):
             lot, __ = f.produce(
@@ -238,6 +278,48 @@ class TestGenealogyEngine(LotTraceabilityCase):
             {(r["name"], r["depth"]) for r in mid.trace("both")["lots"]},
             {("CYC-MID", 0), ("CYC-RAW", 1), ("CYC-MID-2", 2)},
         )
+
+    def test_cycle_through_unbuild(self):
+        """Raw lot -> intermediate, unbuilt back into the raw lot, used again."""
+        f = self.flows
+        raw = f.lot(self.raw[2], "CYU-RAW")
+        f.receive(self.suppliers[1], self.raw[2], [(raw, 10.0)])
+        mid, production = f.produce(
+            self.mid, "CYU-MID", 5.0, [(self.raw[2], [(raw, 10.0)])]
+        )
+        unbuild = f.unbuild(production, 2.0)
+        self.assertEqual(raw.product_qty, 4.0)  # 2 of 5 unbuilt: 4 of 10 back
+        mid2, __ = f.produce(self.mid, "CYU-MID-2", 1.0, [(self.raw[2], [(raw, 3.0)])])
+        f.deliver(self.customers[1], self.mid, [(mid2, 1.0)])
+        for lot in (raw, mid, mid2):
+            for direction in ("forward", "backward", "both"):
+                self._compare(lot, direction)
+        result = mid.trace("forward")
+        self.assertEqual(
+            {(r["name"], r["depth"]) for r in result["lots"]},
+            {("CYU-MID", 0), ("CYU-RAW", 1), ("CYU-MID-2", 2)},
+        )
+        self.assertEqual([r["partner"] for r in result["deliveries"]], ["Customer 1"])
+        self.assertIn(
+            ("mrp.unbuild", unbuild.id, [mid.id], [raw.id]),
+            [
+                (
+                    p["model"],
+                    p["production_id"],
+                    p["consumed_lot_ids"],
+                    p["produced_lot_ids"],
+                )
+                for p in result["productions"]
+            ],
+        )
+        # backward from the second intermediate: the raw lot and its supplier,
+        # and the first intermediate it was partly unbuilt from
+        result = mid2.trace("backward")
+        self.assertEqual(
+            {(r["name"], r["depth"]) for r in result["lots"]},
+            {("CYU-MID-2", 0), ("CYU-RAW", -1), ("CYU-MID", -2)},
+        )
+        self.assertEqual([r["partner"] for r in result["receipts"]], ["Supplier 1"])
 
     def test_twenty_level_chain(self):
         f = self.flows

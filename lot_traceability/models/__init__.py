@@ -1,5 +1,6 @@
 from . import stock_lot_genealogy
 from . import stock_lot
+from . import stock_move
 from . import stock_move_line
 from . import stock_picking
 from . import mrp_production

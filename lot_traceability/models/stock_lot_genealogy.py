@@ -100,6 +100,7 @@ class StockLotGenealogy(models.AbstractModel):
                     "receipts": self._receipts(backward_ids, companies),
                     "deliveries": self._deliveries(forward_ids, companies),
                     "productions": self._productions(edges),
+                    "links": self._links(edges),
                     "on_hand": self._on_hand(lot_ids, companies),
                     "gaps": gaps,
                 }
@@ -149,63 +150,29 @@ class StockLotGenealogy(models.AbstractModel):
         """
         forward = direction in ("forward", "both")
         backward = direction in ("backward", "both")
-        # ``i`` is the consumed line, ``o`` the produced one: both done, both
-        # in the caller's companies.
-        done = SQL(
-            "i.state = 'done' AND o.state = 'done' "
-            "AND i.company_id = ANY(%(c)s) AND o.company_id = ANY(%(c)s)",
-            c=companies,
-        )
-        # Input line -> output line pairs of every transformation.
-        pairs = SQL(
-            "(SELECT produce_line_id AS in_id, consume_line_id AS out_id "
-            "FROM stock_move_line_consume_rel)"
-        )
-        forward_step = SQL(
-            "JOIN %s e ON e.in_id = i.id JOIN stock_move_line o ON o.id = e.out_id",
-            pairs,
-        )
-        backward_step = SQL(
-            "JOIN %s e ON e.out_id = o.id JOIN stock_move_line i ON i.id = e.in_id",
-            pairs,
-        )
         query = SQL(
             """
             WITH RECURSIVE
             fwd(lot_id) AS (
                 SELECT unnest(%(ids)s::int[]) WHERE %(forward)s
                 UNION
-                SELECT o.lot_id
-                  FROM fwd
-                  JOIN stock_move_line i ON i.lot_id = fwd.lot_id AND i.state = 'done'
-                  %(forward_step)s
-                 WHERE o.lot_id IS NOT NULL AND %(done)s
+                SELECT e.dst FROM fwd CROSS JOIN LATERAL %(forward_step)s e
+                 WHERE e.dst IS NOT NULL
             ),
             bwd(lot_id) AS (
                 SELECT unnest(%(ids)s::int[]) WHERE %(backward)s
                 UNION
-                SELECT i.lot_id
-                  FROM bwd
-                  JOIN stock_move_line o ON o.lot_id = bwd.lot_id AND o.state = 'done'
-                  %(backward_step)s
-                 WHERE i.lot_id IS NOT NULL AND %(done)s
+                SELECT e.src FROM bwd CROSS JOIN LATERAL %(backward_step)s e
+                 WHERE e.src IS NOT NULL
             ),
             links AS (
-                SELECT DISTINCT 'f' AS side, i.id AS in_line, i.lot_id AS src,
-                       o.lot_id AS dst, i.quantity AS qty, i.product_id AS in_product,
-                       o.product_id AS out_product, i.move_id AS in_move,
-                       o.move_id AS out_move
-                  FROM fwd
-                  JOIN stock_move_line i ON i.lot_id = fwd.lot_id AND i.state = 'done'
-                  %(forward_step)s
-                 WHERE %(done)s
+                SELECT DISTINCT 'f' AS side, e.in_line, e.src, e.dst, e.qty,
+                       e.in_product, e.out_product, e.in_move, e.out_move
+                  FROM fwd CROSS JOIN LATERAL %(forward_step)s e
                 UNION
-                SELECT DISTINCT 'b', i.id, i.lot_id, o.lot_id, i.quantity, i.product_id,
-                       o.product_id, i.move_id, o.move_id
-                  FROM bwd
-                  JOIN stock_move_line o ON o.lot_id = bwd.lot_id AND o.state = 'done'
-                  %(backward_step)s
-                 WHERE %(done)s
+                SELECT DISTINCT 'b', e.in_line, e.src, e.dst, e.qty, e.in_product,
+                       e.out_product, e.in_move, e.out_move
+                  FROM bwd CROSS JOIN LATERAL %(backward_step)s e
             )
             SELECT l.side, l.src, l.dst, sum(l.qty),
                    COALESCE(om.production_id, im.raw_material_production_id),
@@ -219,9 +186,8 @@ class StockLotGenealogy(models.AbstractModel):
             ids=lot_ids,
             forward=forward,
             backward=backward,
-            done=done,
-            forward_step=forward_step,
-            backward_step=backward_step,
+            forward_step=self._step(SQL("i.lot_id = fwd.lot_id"), companies),
+            backward_step=self._step(SQL("o.lot_id = bwd.lot_id"), companies),
         )
         self.env.cr.execute(query)
         rows = self.env.cr.fetchall()
@@ -254,6 +220,56 @@ class StockLotGenealogy(models.AbstractModel):
                     "unbuild_id": unbuild_id,
                 }
         return list(edges.values()), self._gaps(gap_keys)
+
+    def _step(self, anchor, companies):
+        """The transformations touching one lot, as a lateral subquery.
+
+        ``anchor`` ties the input line ``i`` (forward) or the output line ``o``
+        (backward) to the lot being expanded. Two sources, both read by lot
+        through the partial index on done move lines:
+
+        * the consume/produce links of manufacturing orders (and repairs);
+        * unbuilds: Odoo 18 links only by-products there, so an unbuild's input
+          line (into a production location) is paired with its output lines
+          (out of one) through the unbuild order of their moves.
+        """
+        production = SQL(
+            "ANY((SELECT array_agg(id) FROM stock_location "
+            "WHERE usage = 'production')::int[])"
+        )
+        columns = SQL(
+            "i.id AS in_line, i.lot_id AS src, o.lot_id AS dst, i.quantity AS qty, "
+            "i.product_id AS in_product, o.product_id AS out_product, "
+            "i.move_id AS in_move, o.move_id AS out_move"
+        )
+        done = SQL(
+            "i.state = 'done' AND o.state = 'done' "
+            "AND i.company_id = ANY(%(c)s) AND o.company_id = ANY(%(c)s)",
+            c=companies,
+        )
+        return SQL(
+            """(
+                SELECT %(columns)s
+                  FROM stock_move_line i
+                  JOIN stock_move_line_consume_rel r ON r.produce_line_id = i.id
+                  JOIN stock_move_line o ON o.id = r.consume_line_id
+                 WHERE %(anchor)s AND %(done)s
+                UNION ALL
+                SELECT %(columns)s
+                  FROM stock_move_line i
+                  JOIN stock_move im ON im.id = i.move_id
+                  JOIN stock_move om ON om.unbuild_id = im.unbuild_id
+                  JOIN stock_move_line o ON o.move_id = om.id
+                 WHERE %(anchor)s AND %(done)s
+                   AND i.location_dest_id = %(production)s
+                   AND o.location_id = %(production)s
+                   AND im.unbuild_id IS NOT NULL
+            )""",
+            columns=columns,
+            anchor=anchor,
+            done=done,
+            production=production,
+        )
 
     @api.model
     def _depths(self, origin_ids, edges, direction):
@@ -437,6 +453,21 @@ class StockLotGenealogy(models.AbstractModel):
             )
         result.sort(key=lambda row: (row["date"] or "", row["production_id"]))
         return result
+
+    def _links(self, edges):
+        """The lot-to-lot edges walked: what was consumed into what, and where."""
+        links = [
+            {
+                "src": edge["src"],
+                "dst": edge["dst"],
+                "quantity": edge["quantity"],
+                "production_id": edge["production_id"] or edge["unbuild_id"] or False,
+                "model": "mrp.production" if edge["production_id"] else "mrp.unbuild",
+            }
+            for edge in edges
+        ]
+        links.sort(key=lambda link: (link["src"], link["dst"], link["production_id"]))
+        return links
 
     def _on_hand(self, lot_ids, companies):
         rows = self._fetch(

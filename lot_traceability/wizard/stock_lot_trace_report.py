@@ -1,9 +1,12 @@
 # Copyright 2026 lot_traceability contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from collections import defaultdict
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 KINDS = [
+    ("tree", "Genealogy"),
     ("lot", "Lot"),
     ("receipt", "Receipt"),
     ("delivery", "Delivery"),
@@ -26,6 +29,9 @@ class StockLotTraceReport(models.TransientModel):
         default="both",
     )
     line_ids = fields.One2many("stock.lot.trace.report.line", "report_id")
+    tree_line_ids = fields.One2many(
+        "stock.lot.trace.report.line", "report_id", domain=[("kind", "=", "tree")]
+    )
     lot_line_ids = fields.One2many(
         "stock.lot.trace.report.line", "report_id", domain=[("kind", "=", "lot")]
     )
@@ -97,6 +103,9 @@ class StockLotTraceReport(models.TransientModel):
                 "production_id": row["production_id"]
                 if row["model"] == "mrp.production"
                 else False,
+                "unbuild_id": row["production_id"]
+                if row["model"] == "mrp.unbuild"
+                else False,
                 "note": _(
                     "%(consumed)s → %(produced)s",
                     consumed=", ".join(
@@ -110,6 +119,7 @@ class StockLotTraceReport(models.TransientModel):
             }
             for row in result["productions"]
         ]
+        vals_list += self._tree_vals(result)
         vals_list += [
             {
                 "kind": "on_hand",
@@ -148,6 +158,107 @@ class StockLotTraceReport(models.TransientModel):
         )
         return True
 
+    @api.model
+    def _tree_vals(self, result):
+        """The genealogy as an indented tree, from the one trace result.
+
+        Each traced lot is a root; under it its upstream branch (what it was made
+        of, down to the supplier receipts) and its downstream branch (what was
+        made of it, down to the customer deliveries). A lot reached through
+        several paths is expanded once; later occurrences say so.
+        """
+        lots = {row["id"]: row for row in result["lots"]}
+        dates = {
+            (row["model"], row["production_id"]): row["date"]
+            for row in result["productions"]
+        }
+        parents, children = defaultdict(list), defaultdict(list)
+        for link in result["links"]:
+            if lots[link["dst"]]["depth"] > 0:
+                children[link["src"]].append(link)
+            if lots[link["src"]]["depth"] < 0:
+                parents[link["dst"]].append(link)
+        documents = defaultdict(list)
+        for kind, key in (("receipt", "receipts"), ("delivery", "deliveries")):
+            for row in result[key]:
+                documents[kind, row["lot_id"]].append(row)
+        vals_list = []
+        expanded = set()
+
+        def lot_vals(lot_id, level, link, side):
+            row = lots[lot_id]
+            vals = {
+                "node": "lot",
+                "side": side,
+                "level": level,
+                "lot_id": lot_id,
+                "supplier_lot_name": row["supplier_lot_name"],
+                "depth": row["depth"],
+            }
+            if link:
+                vals["quantity"] = link["quantity"]
+                vals[
+                    "production_id"
+                    if link["model"] == "mrp.production"
+                    else "unbuild_id"
+                ] = link["production_id"]
+                vals["date"] = dates.get((link["model"], link["production_id"]))
+            return vals
+
+        def document_vals(kind, row, level, side):
+            return {
+                "node": kind,
+                "side": side,
+                "level": level,
+                "lot_id": row["lot_id"],
+                "partner_id": row["partner_id"],
+                "picking_id": row["picking_id"],
+                "move_line_id": row["move_line_id"],
+                "quantity": row["quantity"],
+                "returned_quantity": row.get("returned_quantity", 0.0),
+                "uom": row["uom"],
+                "date": row["date"],
+            }
+
+        roots = sorted(
+            (row for row in result["lots"] if row["depth"] == 0),
+            key=lambda row: row["name"],
+        )
+        for root in roots:
+            # depth-first with an explicit stack: (lot, level, link, side)
+            stack = [(root["id"], 0, None, "origin")]
+            while stack:
+                lot_id, level, link, side = stack.pop()
+                vals = lot_vals(lot_id, level, link, side)
+                vals_list.append(vals)
+                if side != "origin" and (lot_id, side) in expanded:
+                    vals["note"] = _("Already shown above")
+                    continue
+                expanded.add((lot_id, side))
+                branches = []
+                if side in ("origin", "upstream"):
+                    vals_list.extend(
+                        document_vals("receipt", row, level + 1, "upstream")
+                        for row in documents["receipt", lot_id]
+                    )
+                    branches += [
+                        (parent["src"], level + 1, parent, "upstream")
+                        for parent in parents[lot_id]
+                    ]
+                if side in ("origin", "downstream"):
+                    vals_list.extend(
+                        document_vals("delivery", row, level + 1, "downstream")
+                        for row in documents["delivery", lot_id]
+                    )
+                    branches += [
+                        (child["dst"], level + 1, child, "downstream")
+                        for child in children[lot_id]
+                    ]
+                stack.extend(reversed(branches))
+        for sequence, vals in enumerate(vals_list):
+            vals.update(kind="tree", sequence=sequence)
+        return vals_list
+
     def _action_open(self):
         return {
             "type": "ir.actions.act_window",
@@ -162,12 +273,21 @@ class StockLotTraceReport(models.TransientModel):
 class StockLotTraceReportLine(models.TransientModel):
     _name = "stock.lot.trace.report.line"
     _description = "Lot Trace Line"
-    _order = "kind, depth, date, id"
+    _order = "kind, sequence, depth, date, id"
 
     report_id = fields.Many2one(
         "stock.lot.trace.report", required=True, ondelete="cascade"
     )
     kind = fields.Selection(KINDS, required=True)
+    sequence = fields.Integer()
+    node = fields.Selection(
+        [("lot", "Lot"), ("receipt", "Receipt"), ("delivery", "Delivery")]
+    )
+    side = fields.Selection(
+        [("origin", "Traced"), ("upstream", "Upstream"), ("downstream", "Downstream")]
+    )
+    level = fields.Integer()
+    label = fields.Char(string="Genealogy", compute="_compute_label")
     depth = fields.Integer(
         string="Level",
         help="0: a traced lot; negative: upstream (made from); positive: downstream.",
@@ -179,6 +299,7 @@ class StockLotTraceReportLine(models.TransientModel):
     picking_id = fields.Many2one("stock.picking", string="Transfer")
     move_line_id = fields.Many2one("stock.move.line")
     production_id = fields.Many2one("mrp.production", string="Manufacturing Order")
+    unbuild_id = fields.Many2one("mrp.unbuild", string="Unbuild Order")
     gap_product_id = fields.Many2one("product.product", string="Untracked Product")
     location_id = fields.Many2one("stock.location", string="Location")
     quantity = fields.Float(digits="Product Unit of Measure")
@@ -187,10 +308,25 @@ class StockLotTraceReportLine(models.TransientModel):
     date = fields.Datetime()
     note = fields.Char()
 
+    @api.depends("level", "node", "side", "lot_id", "partner_id", "picking_id")
+    def _compute_label(self):
+        arrows = {"origin": "●", "upstream": "▲", "downstream": "▼"}
+        for line in self:
+            if line.node == "lot":
+                text = f"{arrows.get(line.side, '')} {line.lot_id.name or ''}"
+            elif line.node == "receipt":
+                text = _("Received from %(partner)s", partner=line.partner_id.name)
+            elif line.node == "delivery":
+                text = _("Delivered to %(partner)s", partner=line.partner_id.name)
+            else:
+                text = line.lot_id.name or ""
+            # non-breaking spaces: the list keeps the indentation
+            line.label = "\u00a0" * 6 * line.level + text
+
     def action_open_document(self):
         """Open the row's document: transfer, manufacturing order or lot."""
         self.ensure_one()
-        record = self.picking_id or self.production_id or self.lot_id
+        record = self.picking_id or self.production_id or self.unbuild_id or self.lot_id
         if not record:
             raise UserError(_("This row has no document to open."))
         return {
