@@ -5,3 +5,10 @@ from . import stock_move_line
 from . import stock_picking
 from . import mrp_production
 from . import lot_traceability_demo
+from . import stock_lot_hold_reason
+from . import stock_lot_hold
+from . import stock_quant
+from . import stock_warehouse
+from . import res_company
+from . import res_config_settings
+from . import product_template

@@ -72,3 +72,94 @@ class StockLot(models.Model):
                     "User, Quality Manager). Ask an administrator to give you one."
                 )
             )
+
+
+class StockLotHolds(models.Model):
+    """Hold state of a lot, read by every reservation and validation."""
+
+    _inherit = "stock.lot"
+
+    hold_ids = fields.Many2many(
+        "stock.lot.hold",
+        "stock_lot_hold_lot_rel",
+        "lot_id",
+        "hold_id",
+        string="Holds",
+        readonly=True,
+        copy=False,
+    )
+    hold_state = fields.Selection(
+        [("free", "Free"), ("held", "On hold")],
+        compute="_compute_hold_state",
+        store=True,
+        index=True,
+        help="On hold: the lot cannot be reserved, picked, shipped or consumed "
+        "until Quality releases it.",
+    )
+    active_hold_ids = fields.Many2many(
+        "stock.lot.hold", compute="_compute_active_hold_ids", string="Active Holds"
+    )
+    hold_count = fields.Integer(compute="_compute_active_hold_ids")
+
+    @api.depends("hold_ids.is_blocking")
+    def _compute_hold_state(self):
+        for lot in self:
+            blocking = any(lot.hold_ids.mapped("is_blocking"))
+            lot.hold_state = "held" if blocking else "free"
+
+    @api.depends("hold_ids.is_blocking")
+    def _compute_active_hold_ids(self):
+        for lot in self:
+            lot.active_hold_ids = lot.hold_ids.filtered("is_blocking")
+            lot.hold_count = len(lot.hold_ids)
+
+    def action_place_hold(self):
+        """Open the hold wizard on these lots."""
+        self.env["stock.lot.hold"]._check_group(
+            "lot_traceability.group_lot_traceability_user"
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Place Hold"),
+            "res_model": "stock.lot.hold.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_lot_ids": [fields.Command.set(self.ids)]},
+        }
+
+    def action_view_holds(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "lot_traceability.stock_lot_hold_action"
+        )
+        action["domain"] = [("lot_ids", "in", self.ids)]
+        action["context"] = {"default_lot_ids": [fields.Command.set(self.ids)]}
+        return action
+
+    def _lt_hold_message(self, destination=None):
+        """The refusal for held lots: lot, hold, reason, who placed it."""
+        lines = []
+        for lot in self:
+            for hold in lot.active_hold_ids:
+                lines.append(
+                    _(
+                        "Lot %(lot)s (%(product)s) is on hold %(hold)s: %(reason)s, "
+                        "placed by %(user)s on %(date)s.",
+                        lot=lot.name,
+                        product=lot.product_id.display_name,
+                        hold=hold.name,
+                        reason=hold.reason_id.name,
+                        user=hold.placed_by_id.name or "",
+                        date=fields.Datetime.to_string(hold.placed_date) or "",
+                    )
+                )
+        intro = (
+            _("Held lots cannot go to %(location)s.", location=destination.display_name)
+            if destination
+            else _("Held lots cannot be used.")
+        )
+        advice = _(
+            "Ask Quality to release the hold, or move the lot to quarantine, scrap it "
+            "or return it to its supplier."
+        )
+        return "\n".join([intro, *lines, advice])

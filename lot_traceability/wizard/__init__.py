@@ -1,1 +1,2 @@
 from . import stock_lot_trace_report
+from . import stock_lot_hold_wizard

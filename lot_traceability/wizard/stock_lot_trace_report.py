@@ -293,6 +293,7 @@ class StockLotTraceReportLine(models.TransientModel):
         help="0: a traced lot; negative: upstream (made from); positive: downstream.",
     )
     lot_id = fields.Many2one("stock.lot", string="Lot")
+    hold_state = fields.Selection(related="lot_id.hold_state", string="Hold")
     product_id = fields.Many2one(related="lot_id.product_id")
     supplier_lot_name = fields.Char(string="Supplier Lot")
     partner_id = fields.Many2one("res.partner", string="Partner")

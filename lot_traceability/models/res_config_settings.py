@@ -1,0 +1,11 @@
+# Copyright 2026 lot_traceability contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    lot_hold_four_eyes = fields.Boolean(
+        related="company_id.lot_hold_four_eyes", readonly=False
+    )
