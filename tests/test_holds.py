@@ -2,8 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """Quality holds: every path a held lot could take out of stock is closed."""
 
+import io
 from datetime import timedelta
 from unittest.mock import patch
+
+from PyPDF2 import PdfReader
 
 from odoo import Command, fields
 from odoo.addons.lot_traceability.models.stock_lot_hold import StockLotHold
@@ -517,6 +520,22 @@ class TestHoldDecision(HoldCase):
         )
         for text in (hold.name, "FLOUR-A", self.reason.name, self.manager.name):
             self.assertIn(text, html)
+        # a real PDF through wkhtmltopdf, as the Print button gives
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "lot_traceability.action_report_hold_register", register.ids
+            )
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        text = " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages
+        )
+        text = "".join(text.split())  # the PDF wraps cells at will
+        for part in (hold.name, "FLOUR-A", "Contaminationsuspected", "Released"):
+            self.assertIn(part, text)
         empty = self.env["stock.lot.hold.register"].create(
             {
                 "date_from": fields.Date.today() - timedelta(days=30),

@@ -56,6 +56,20 @@ class TestUninstall(unittest.TestCase):
 
     def test_uninstall_is_clean(self):
         lots_before = self._query(SQL("SELECT count(*) FROM stock_lot"))
+        self.assertEqual(
+            len(
+                self._query(
+                    SQL(
+                        "SELECT indexname FROM pg_indexes WHERE indexname IN %s",
+                        (
+                            "stock_move_line_lot_done_index",
+                            "stock_move_unbuild_id_lt_index",
+                        ),
+                    )
+                )
+            ),
+            2,
+        )
         odoo_bin = os.path.join(os.environ["ODOO_SRC"], "odoo-bin")
         subprocess.run(
             [
@@ -100,6 +114,18 @@ class TestUninstall(unittest.TestCase):
                 SQL("SELECT count(*) FROM res_groups WHERE name->>'en_US' = 'Auditor'")
             ),
             [(0,)],
+        )
+        self.assertEqual(
+            self._query(
+                SQL(
+                    "SELECT indexname FROM pg_indexes WHERE indexname IN %s",
+                    (
+                        "stock_move_line_lot_done_index",
+                        "stock_move_unbuild_id_lt_index",
+                    ),
+                )
+            ),
+            [],
         )
         # Odoo's own stock data is untouched
         self.assertEqual(
