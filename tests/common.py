@@ -34,3 +34,25 @@ class LotTraceabilityCase(TransactionCase):
     @classmethod
     def demo(cls, xmlid):
         return cls.env.ref(f"lot_traceability.{xmlid}_demo")
+
+
+def pdf_text(pdf):
+    """The text of a PDF, whitespace removed (PDF cells wrap at will)."""
+    import io
+
+    from PyPDF2 import PdfReader
+
+    assert pdf.startswith(b"%PDF"), pdf[:40]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return "".join(text.split())
+
+
+def render_pdf(env, report_xmlid, ids):
+    """A real PDF through wkhtmltopdf, as the Print button gives."""
+    pdf, kind = (
+        env["ir.actions.report"]
+        .with_context(force_report_rendering=True)
+        ._render_qweb_pdf(report_xmlid, ids)
+    )
+    assert kind == "pdf"
+    return pdf

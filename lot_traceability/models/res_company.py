@@ -11,3 +11,15 @@ class ResCompany(models.Model):
         default=True,
         help="The person who placed a hold cannot release or reject it.",
     )
+    lot_recall_target_hours = fields.Float(
+        string="Recall Target (hours)",
+        default=4.0,
+        help="Time allowed for a recall exercise, from start to every customer "
+        "verified (BRCGS, SQF, IFS: 4 hours).",
+    )
+    lot_recall_exercise_months = fields.Integer(
+        string="Mock Recall Every (months)",
+        default=0,
+        help="Create a mock recall on a random finished lot every N months and "
+        "give the Quality team an activity. 0: never.",
+    )

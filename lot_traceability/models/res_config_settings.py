@@ -9,3 +9,9 @@ class ResConfigSettings(models.TransientModel):
     lot_hold_four_eyes = fields.Boolean(
         related="company_id.lot_hold_four_eyes", readonly=False
     )
+    lot_recall_target_hours = fields.Float(
+        related="company_id.lot_recall_target_hours", readonly=False
+    )
+    lot_recall_exercise_months = fields.Integer(
+        related="company_id.lot_recall_exercise_months", readonly=False
+    )

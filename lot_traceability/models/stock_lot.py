@@ -163,3 +163,30 @@ class StockLotHolds(models.Model):
             "or return it to its supplier."
         )
         return "\n".join([intro, *lines, advice])
+
+
+class StockLotRecalls(models.Model):
+    _inherit = "stock.lot"
+
+    def action_new_recall(self):
+        """Open a new mock recall of these lots."""
+        self.env["stock.lot.hold"]._check_group(
+            "lot_traceability.group_lot_traceability_user"
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("New Recall"),
+            "res_model": "stock.lot.recall",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_scope": "lots",
+                "default_lot_ids": [fields.Command.set(self.ids)],
+            },
+        }
+
+    def action_print_dossier(self):
+        self._check_trace_access()
+        return self.env.ref("lot_traceability.action_report_lot_dossier").report_action(
+            self
+        )

@@ -1,0 +1,941 @@
+# Copyright 2026 lot_traceability contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Mock and real recalls: one trace, stored, reconciled, acted upon.
+
+Running a recall calls the genealogy service once and copies what it found
+into the recall's lines (names, contacts and quantities included), so the
+record stays what it was on the day even when stock moves later. The mass
+balance reconciles each origin lot from its done move lines in one query.
+"""
+
+import hashlib
+import io
+import json
+import random
+import time
+from collections import defaultdict
+
+import xlsxwriter
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, float_round
+
+USER_GROUP = "lot_traceability.group_lot_traceability_user"
+MANAGER_GROUP = "lot_traceability.group_lot_traceability_manager"
+
+SCOPES = [
+    ("lots", "Lots"),
+    ("supplier_lot", "Supplier lot"),
+    ("product_dates", "Product and dates"),
+    ("receipt", "Receipt"),
+]
+LINE_KINDS = [
+    ("lot", "Affected lot"),
+    ("delivery", "Delivery"),
+    ("receipt", "Receipt"),
+    ("production", "Manufacturing"),
+    ("stock", "Stock on hand"),
+    ("open_move", "Open operation"),
+    ("gap", "Trace gap"),
+]
+
+
+class StockLotRecall(models.Model):
+    _name = "stock.lot.recall"
+    _description = "Lot Recall"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, readonly=True, copy=False, default="/")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    kind = fields.Selection(
+        [("mock", "Mock recall (exercise)"), ("real", "Real recall")],
+        required=True,
+        default="mock",
+        tracking=True,
+    )
+    direction = fields.Selection(
+        [("both", "Both"), ("forward", "Downstream"), ("backward", "Upstream")],
+        required=True,
+        default="both",
+    )
+    scope = fields.Selection(SCOPES, required=True, default="lots")
+    lot_ids = fields.Many2many(
+        "stock.lot", string="Lots", check_company=True, help="The lots to recall."
+    )
+    supplier_id = fields.Many2one("res.partner", string="Supplier")
+    supplier_lot_name = fields.Char(string="Supplier Lot")
+    product_id = fields.Many2one("product.product", string="Product")
+    date_kind = fields.Selection(
+        [("production", "Produced"), ("receipt", "Received")], default="production"
+    )
+    date_from = fields.Date()
+    date_to = fields.Date()
+    picking_id = fields.Many2one(
+        "stock.picking",
+        string="Receipt",
+        check_company=True,
+        domain="[('picking_type_code', '=', 'incoming'), ('state', '=', 'done')]",
+    )
+    description = fields.Text()
+    state = fields.Selection(
+        [("draft", "Draft"), ("traced", "Traced"), ("completed", "Completed")],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    origin_lot_ids = fields.Many2many(
+        "stock.lot",
+        "stock_lot_recall_origin_rel",
+        "recall_id",
+        "lot_id",
+        string="Origin Lots",
+        readonly=True,
+        copy=False,
+    )
+    line_ids = fields.One2many("stock.lot.recall.line", "recall_id", readonly=True)
+    lot_line_ids = fields.One2many(
+        "stock.lot.recall.line", "recall_id", domain=[("kind", "=", "lot")]
+    )
+    delivery_line_ids = fields.One2many(
+        "stock.lot.recall.line", "recall_id", domain=[("kind", "=", "delivery")]
+    )
+    receipt_line_ids = fields.One2many(
+        "stock.lot.recall.line", "recall_id", domain=[("kind", "=", "receipt")]
+    )
+    production_line_ids = fields.One2many(
+        "stock.lot.recall.line", "recall_id", domain=[("kind", "=", "production")]
+    )
+    stock_line_ids = fields.One2many(
+        "stock.lot.recall.line", "recall_id", domain=[("kind", "=", "stock")]
+    )
+    open_move_line_ids = fields.One2many(
+        "stock.lot.recall.line", "recall_id", domain=[("kind", "=", "open_move")]
+    )
+    gap_line_ids = fields.One2many(
+        "stock.lot.recall.line", "recall_id", domain=[("kind", "=", "gap")]
+    )
+    customer_ids = fields.One2many(
+        "stock.lot.recall.customer", "recall_id", string="Customers", readonly=True
+    )
+    balance_ids = fields.One2many(
+        "stock.lot.recall.balance", "recall_id", string="Mass Balance", readonly=True
+    )
+    notice_ids = fields.One2many(
+        "stock.lot.recall.notice", "recall_id", string="Customer Notices"
+    )
+    hold_id = fields.Many2one("stock.lot.hold", readonly=True, copy=False)
+    started_at = fields.Datetime(readonly=True, copy=False)
+    trace_ms = fields.Float(string="Trace Time (ms)", readonly=True, copy=False)
+    completed_at = fields.Datetime(readonly=True, copy=False)
+    completed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    target_hours = fields.Float(
+        default=lambda self: self.env.company.lot_recall_target_hours,
+        help="Time allowed to trace and verify every customer (BRCGS, SQF: 4 h).",
+    )
+    duration_hours = fields.Float(compute="_compute_duration", store=True)
+    within_target = fields.Boolean(compute="_compute_duration", store=True)
+    lot_count = fields.Integer(readonly=True, copy=False)
+    customer_count = fields.Integer(readonly=True, copy=False)
+    accounted_percent = fields.Float(
+        string="Accounted For (%)", readonly=True, copy=False, aggregator="avg"
+    )
+    balance_ok = fields.Boolean(
+        string="Mass Balance Complete", readonly=True, copy=False
+    )
+    result_hash = fields.Char(
+        string="Results Fingerprint",
+        readonly=True,
+        copy=False,
+        help="SHA-256 of the stored results, printed on the recall report.",
+    )
+    scheduled = fields.Boolean(readonly=True, copy=False)
+
+    @api.depends("started_at", "completed_at", "target_hours")
+    def _compute_duration(self):
+        for recall in self:
+            if recall.started_at and recall.completed_at:
+                seconds = (recall.completed_at - recall.started_at).total_seconds()
+                recall.duration_hours = seconds / 3600
+                recall.within_target = recall.duration_hours <= recall.target_hours
+            else:
+                recall.duration_hours = 0.0
+                recall.within_target = False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                code = (
+                    "stock.lot.recall.real"
+                    if vals.get("kind") == "real"
+                    else "stock.lot.recall.mock"
+                )
+                vals["name"] = self.env["ir.sequence"].next_by_code(code)
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------ actions
+    def action_run(self):
+        """Resolve the scope, trace once, store everything found."""
+        for recall in self:
+            recall._check_may_run()
+            recall._run()
+        return True
+
+    def action_hold_affected(self):
+        """One hold (reason Recall) on every affected lot still in stock."""
+        self.ensure_one()
+        self._check_traced()
+        lots = self.stock_line_ids.lot_id | self.open_move_line_ids.lot_id
+        if not lots:
+            raise UserError(
+                _("No stock of recall %(recall)s is left to hold.", recall=self.name)
+            )
+        self._hold(lots)
+        return True
+
+    def action_stop_open_deliveries(self):
+        """Unreserve and hold the lots of the open deliveries and orders."""
+        self.ensure_one()
+        self._check_traced()
+        lots = self.open_move_line_ids.lot_id
+        if not lots:
+            raise UserError(
+                _(
+                    "Recall %(recall)s found no open delivery or manufacturing order "
+                    "using its lots.",
+                    recall=self.name,
+                )
+            )
+        self._hold(lots)
+        return True
+
+    def action_prepare_notices(self):
+        """One notice per customer from the recall template: drafts. A mock recall
+        never sends them."""
+        self.ensure_one()
+        self._check_traced()
+        self.notice_ids.filtered(lambda n: n.state == "draft").unlink()
+        template = self.env.ref("lot_traceability.mail_template_recall_notice")
+        notices = self.env["stock.lot.recall.notice"].create(
+            [
+                {"recall_id": self.id, "customer_id": customer.id}
+                for customer in self.customer_ids
+            ]
+        )
+        for notice in notices:
+            notice.write(
+                {
+                    "subject": template._render_field("subject", notice.ids)[notice.id],
+                    "body_html": template._render_field("body_html", notice.ids)[
+                        notice.id
+                    ],
+                }
+            )
+        return True
+
+    def action_mark_complete(self):
+        """The exercise ends when every customer has been verified."""
+        self.ensure_one()
+        self._check_traced()
+        unverified = self.customer_ids.filtered(lambda c: not c.verified)
+        if unverified:
+            raise UserError(
+                _(
+                    "Verify every customer of recall %(recall)s before completing "
+                    "it; still to verify: %(customers)s.",
+                    recall=self.name,
+                    customers=", ".join(unverified.mapped("name")),
+                )
+            )
+        self.write(
+            {
+                "state": "completed",
+                "completed_at": fields.Datetime.now(),
+                "completed_by_id": self.env.user.id,
+            }
+        )
+        return True
+
+    def action_export_customers(self):
+        """The customer list as an XLSX download, from the stored results."""
+        self.ensure_one()
+        self._check_traced()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.name.replace('/', '-')}-customers.xlsx",
+                "raw": self._customers_xlsx(),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument"
+                ".spreadsheetml.sheet",
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def action_print_report(self):
+        self.ensure_one()
+        self._check_traced()
+        return self.env.ref("lot_traceability.action_report_recall").report_action(self)
+
+    # ----------------------------------------------------------------- business
+    def _check_may_run(self):
+        self.env["stock.lot.hold"]._check_group(
+            MANAGER_GROUP if self.kind == "real" else USER_GROUP
+        )
+        if self.state != "draft":
+            raise UserError(
+                _("Recall %(recall)s has already been run.", recall=self.name)
+            )
+
+    def _check_traced(self):
+        if self.state == "draft":
+            raise UserError(
+                _("Run recall %(recall)s first.", recall=self.name),
+            )
+
+    def _scope_lots(self):
+        """The origin lots of the recall, from its scope."""
+        Lot = self.env["stock.lot"]
+        if self.scope == "lots":
+            lots = self.lot_ids
+            hint = _("Select the lots to recall.")
+        elif self.scope == "supplier_lot":
+            if not (self.supplier_id and (self.supplier_lot_name or "").strip()):
+                raise UserError(
+                    _(
+                        "Recall %(recall)s: give the supplier and its lot number.",
+                        recall=self.name,
+                    )
+                )
+            lots = Lot.search(
+                [
+                    (
+                        "supplier_id",
+                        "child_of",
+                        self.supplier_id.commercial_partner_id.id,
+                    ),
+                    ("supplier_lot_name", "=ilike", self.supplier_lot_name.strip()),
+                ]
+            )
+            hint = _(
+                "No lot received from %(supplier)s has supplier lot %(lot)s.",
+                supplier=self.supplier_id.display_name,
+                lot=self.supplier_lot_name,
+            )
+        elif self.scope == "product_dates":
+            if not (self.product_id and self.date_from and self.date_to):
+                raise UserError(
+                    _(
+                        "Recall %(recall)s: give the product and the date range.",
+                        recall=self.name,
+                    )
+                )
+            if self.date_from > self.date_to:
+                raise UserError(
+                    _(
+                        "Recall %(recall)s: the start date is after the end date.",
+                        recall=self.name,
+                    )
+                )
+            usage = "production" if self.date_kind == "production" else "supplier"
+            lines = self.env["stock.move.line"].search(
+                [
+                    ("product_id", "=", self.product_id.id),
+                    ("state", "=", "done"),
+                    ("lot_id", "!=", False),
+                    ("location_id.usage", "=", usage),
+                    ("date", ">=", fields.Datetime.to_datetime(self.date_from)),
+                    (
+                        "date",
+                        "<",
+                        fields.Datetime.to_datetime(self.date_to)
+                        + relativedelta(days=1),
+                    ),
+                ]
+            )
+            lots = lines.lot_id
+            hint = _(
+                "No lot of %(product)s was %(what)s between %(start)s and %(end)s.",
+                product=self.product_id.display_name,
+                what=_("produced") if usage == "production" else _("received"),
+                start=self.date_from,
+                end=self.date_to,
+            )
+        else:
+            if not self.picking_id:
+                raise UserError(
+                    _("Recall %(recall)s: choose the receipt.", recall=self.name)
+                )
+            lots = self.picking_id.move_line_ids.filtered(
+                lambda line: line.state == "done"
+            ).lot_id
+            hint = _(
+                "Receipt %(picking)s has no received lot.", picking=self.picking_id.name
+            )
+        if not lots:
+            raise UserError(
+                _("Recall %(recall)s: %(hint)s", recall=self.name, hint=hint)
+            )
+        return lots
+
+    def _run(self):
+        started = fields.Datetime.now()
+        clock = time.perf_counter()
+        origins = self._scope_lots()
+        result = self.env["stock.lot.genealogy"]._trace(origins, self.direction)
+        lot_ids = [row["id"] for row in result["lots"]]
+        open_lines = self.env["stock.move.line"].search(
+            [
+                ("lot_id", "in", lot_ids),
+                ("state", "not in", ("done", "cancel")),
+                "|",
+                ("location_dest_id.usage", "in", ("customer", "production")),
+                ("picking_code", "=", "outgoing"),
+            ]
+        )
+        lines = self._result_lines(result, open_lines)
+        customers = self._customer_vals(result["deliveries"])
+        balances = self._mass_balance(origins)
+        self.write(
+            {
+                "state": "traced",
+                "origin_lot_ids": [fields.Command.set(origins.ids)],
+                "started_at": started,
+                "line_ids": [fields.Command.create(vals) for vals in lines],
+                "customer_ids": [fields.Command.create(vals) for vals in customers],
+                "balance_ids": [fields.Command.create(vals) for vals in balances],
+                "lot_count": len(lot_ids),
+                "customer_count": len(customers),
+            }
+        )
+        total_in = sum(b["quantity_in"] for b in balances)
+        total_out = total_in - sum(b["unaccounted"] for b in balances)
+        percent = 100.0 * total_out / total_in if total_in else 100.0
+        self.write(
+            {
+                "accounted_percent": float_round(percent, 2),
+                "balance_ok": all(
+                    b["accounted_percent"] >= 100.0 - 1e-6 for b in balances
+                ),
+                "trace_ms": round((time.perf_counter() - clock) * 1000, 1),
+            }
+        )
+        self.result_hash = self._results_digest()
+        if self.kind == "real":
+            in_stock = self.stock_line_ids.lot_id | self.open_move_line_ids.lot_id
+            if in_stock:
+                self._hold(in_stock)
+        self.message_post(
+            body=_(
+                "Traced %(lots)s lots and %(customers)s customers in %(ms)s ms; "
+                "%(percent)s %% of the origin quantity accounted for.",
+                lots=len(lot_ids),
+                customers=len(customers),
+                ms=self.trace_ms,
+                percent=self.accounted_percent,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _result_lines(self, result, open_lines):
+        lots = {row["id"]: row for row in result["lots"]}
+        vals = [
+            {
+                "kind": "lot",
+                "lot_id": row["id"],
+                "lot_name": row["name"],
+                "product_name": row["product"],
+                "supplier_lot_name": row["supplier_lot_name"] or False,
+                "depth": row["depth"],
+            }
+            for row in result["lots"]
+        ]
+        for kind, key in (("delivery", "deliveries"), ("receipt", "receipts")):
+            vals += [
+                {
+                    "kind": kind,
+                    "lot_id": row["lot_id"],
+                    "lot_name": lots[row["lot_id"]]["name"],
+                    "product_name": lots[row["lot_id"]]["product"],
+                    "partner_id": row["partner_id"],
+                    "partner_name": row["partner"] or False,
+                    "move_line_id": row["move_line_id"],
+                    "document": self._picking_name(row["picking_id"]),
+                    "quantity": row["quantity"],
+                    "returned_quantity": row.get("returned_quantity", 0.0),
+                    "uom": row["uom"],
+                    "date": row["date"],
+                }
+                for row in result[key]
+            ]
+        for row in result["productions"]:
+            consumed = [lots[i]["name"] for i in row["consumed_lot_ids"] if i in lots]
+            produced = [lots[i]["name"] for i in row["produced_lot_ids"] if i in lots]
+            vals.append(
+                {
+                    "kind": "production",
+                    "production_id": row["production_id"]
+                    if row["model"] == "mrp.production"
+                    else False,
+                    "document": row["name"],
+                    "note": f"{', '.join(consumed)} → {', '.join(produced)}",
+                    "date": row["date"],
+                }
+            )
+        vals += [
+            {
+                "kind": "stock",
+                "lot_id": row["lot_id"],
+                "lot_name": lots[row["lot_id"]]["name"],
+                "product_name": lots[row["lot_id"]]["product"],
+                "location_name": row["location"],
+                "quantity": row["quantity"],
+            }
+            for row in result["on_hand"]
+        ]
+        for line in open_lines:
+            document = line.picking_id or line.move_id.raw_material_production_id
+            vals.append(
+                {
+                    "kind": "open_move",
+                    "lot_id": line.lot_id.id,
+                    "lot_name": line.lot_id.name,
+                    "product_name": line.product_id.display_name,
+                    "partner_name": line.picking_partner_id.display_name or False,
+                    "document": document.display_name or line.reference,
+                    "quantity": line.quantity,
+                    "uom": line.product_uom_id.name,
+                    "date": line.date,
+                }
+            )
+        vals += [
+            {
+                "kind": "gap",
+                "production_id": gap["production_id"]
+                if gap["model"] == "mrp.production"
+                else False,
+                "product_name": gap["product"],
+                "note": gap["reason"],
+            }
+            for gap in result["gaps"]
+        ]
+        return vals
+
+    def _picking_name(self, picking_id):
+        if not picking_id:
+            return False
+        return self.env["stock.picking"].browse(picking_id).name
+
+    def _customer_vals(self, deliveries):
+        """One row per customer: contact details and what they received."""
+        by_partner = defaultdict(list)
+        for row in deliveries:
+            by_partner[row["partner_id"]].append(row)
+        partners = self.env["res.partner"].browse([p for p in by_partner if p])
+        vals = []
+        for partner in partners:
+            rows = by_partner[partner.id]
+            vals.append(
+                {
+                    "partner_id": partner.id,
+                    "name": partner.display_name,
+                    "email": partner.email or False,
+                    "phone": partner.phone or partner.mobile or False,
+                    "address": partner._display_address(),
+                    "quantity": sum(r["quantity"] for r in rows),
+                    "returned_quantity": sum(r["returned_quantity"] for r in rows),
+                    "deliveries": ", ".join(
+                        sorted(
+                            {self._picking_name(r["picking_id"]) or "" for r in rows}
+                        )
+                    ),
+                }
+            )
+        if False in by_partner:
+            rows = by_partner[False]
+            vals.append(
+                {
+                    "name": _("(delivery without a partner)"),
+                    "quantity": sum(r["quantity"] for r in rows),
+                    "returned_quantity": sum(r["returned_quantity"] for r in rows),
+                }
+            )
+        return sorted(vals, key=lambda v: v["name"])
+
+    def _mass_balance(self, origins):
+        """Per origin lot, from its done move lines (product unit), in one query:
+        received or produced = on hand + shipped (net of returns) + consumed into
+        other lots + scrapped + inventory adjustments + unaccounted."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT ml.lot_id,
+                       src.usage AS src_usage, dest.usage AS dest_usage,
+                       COALESCE(dest.scrap_location, false) AS dest_scrap,
+                       COALESCE(src.scrap_location, false) AS src_scrap,
+                       sum(ml.quantity_product_uom) AS quantity
+                  FROM stock_move_line ml
+                  JOIN stock_location src ON src.id = ml.location_id
+                  JOIN stock_location dest ON dest.id = ml.location_dest_id
+                 WHERE ml.lot_id = ANY(%(ids)s) AND ml.state = 'done'
+                 GROUP BY 1, 2, 3, 4, 5
+                """,
+                ids=origins.ids,
+            )
+        )
+        flows = defaultdict(lambda: defaultdict(float))
+        inside = ("internal", "transit")
+        for lot_id, src, dest, dest_scrap, src_scrap, qty in self.env.cr.fetchall():
+            bucket = flows[lot_id]
+            if src in inside and dest in inside:
+                continue  # internal transfer
+            if src in ("supplier", "production") and dest in inside:
+                bucket["in"] += qty
+            elif src in inside and dest == "supplier":
+                bucket["in"] -= qty  # returned to the supplier
+            elif src == "supplier" and dest == "customer":
+                bucket["in"] += qty  # dropship: in and out at once
+                bucket["shipped"] += qty
+            elif dest == "customer":
+                bucket["shipped"] += qty
+            elif src == "customer":
+                bucket["shipped"] -= qty  # customer returns
+            elif src in inside and dest == "production":
+                bucket["consumed"] += qty
+            elif src in inside and dest == "inventory" and dest_scrap:
+                bucket["scrapped"] += qty
+            elif src == "inventory" and src_scrap and dest in inside:
+                bucket["scrapped"] -= qty
+            elif src in inside and dest == "inventory":
+                bucket["adjusted"] += qty  # counted less than expected
+            elif src == "inventory" and dest in inside:
+                bucket["adjusted"] -= qty  # counted more
+        on_hand = {
+            lot.id: quantity
+            for lot, quantity in self.env["stock.quant"]._read_group(
+                [
+                    ("lot_id", "in", origins.ids),
+                    ("location_id.usage", "in", ("internal", "transit")),
+                ],
+                ["lot_id"],
+                ["quantity:sum"],
+            )
+        }
+        balances = []
+        for lot in origins:
+            bucket = flows[lot.id]
+            rounding = lot.product_id.uom_id.rounding
+            quantity_in = bucket["in"]
+            accounted = (
+                on_hand.get(lot.id, 0.0)
+                + bucket["shipped"]
+                + bucket["consumed"]
+                + bucket["scrapped"]
+                + bucket["adjusted"]
+            )
+            unaccounted = float_round(
+                quantity_in - accounted, precision_rounding=rounding
+            )
+            percent = 100.0 * accounted / quantity_in if quantity_in else 100.0
+            balances.append(
+                {
+                    "lot_id": lot.id,
+                    "lot_name": lot.name,
+                    "product_name": lot.product_id.display_name,
+                    "uom": lot.product_id.uom_id.name,
+                    "quantity_in": quantity_in,
+                    "on_hand": on_hand.get(lot.id, 0.0),
+                    "shipped": bucket["shipped"],
+                    "consumed": bucket["consumed"],
+                    "scrapped": bucket["scrapped"],
+                    "adjusted": bucket["adjusted"],
+                    "unaccounted": unaccounted,
+                    "accounted_percent": float_round(percent, 2),
+                }
+            )
+        return balances
+
+    def _results_digest(self):
+        """SHA-256 over the stored results, in a canonical order."""
+        self.ensure_one()
+        content = {
+            "recall": self.name,
+            "kind": self.kind,
+            "origins": sorted(self.origin_lot_ids.mapped("name")),
+            "lines": sorted(
+                [
+                    line.kind,
+                    line.lot_name or "",
+                    line.partner_name or "",
+                    line.document or "",
+                    line.location_name or "",
+                    line.quantity,
+                    line.returned_quantity,
+                ]
+                for line in self.line_ids
+            ),
+            "balance": sorted(
+                [b.lot_name, b.quantity_in, b.unaccounted] for b in self.balance_ids
+            ),
+        }
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def _hold(self, lots):
+        """Put lots on the recall's hold (reason Recall), creating it if needed."""
+        Hold = self.env["stock.lot.hold"]
+        Hold._check_group(USER_GROUP)
+        if self.hold_id and self.hold_id.is_blocking:
+            self.hold_id.write(
+                {"lot_ids": [fields.Command.link(lot.id) for lot in lots]}
+            )
+            return self.hold_id
+        hold = Hold.create(
+            {
+                "lot_ids": [fields.Command.set(lots.ids)],
+                "reason_id": self.env.ref("lot_traceability.hold_reason_recall").id,
+                "description": _("Recall %(recall)s", recall=self.name),
+                "company_id": self.company_id.id,
+            }
+        )
+        hold.action_place()
+        self.hold_id = hold
+        return hold
+
+    def _customers_xlsx(self):
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet(_("Customers"))
+        bold = workbook.add_format({"bold": True})
+        headers = [
+            _("Customer"),
+            _("Email"),
+            _("Phone"),
+            _("Address"),
+            _("Quantity shipped"),
+            _("Quantity returned"),
+            _("Deliveries"),
+            _("Verified"),
+        ]
+        sheet.write_row(0, 0, headers, bold)
+        for row, customer in enumerate(self.customer_ids, start=1):
+            sheet.write_row(
+                row,
+                0,
+                [
+                    customer.name,
+                    customer.email or "",
+                    customer.phone or "",
+                    (customer.address or "").replace("\n", ", "),
+                    customer.quantity,
+                    customer.returned_quantity,
+                    customer.deliveries or "",
+                    _("yes") if customer.verified else _("no"),
+                ],
+            )
+        sheet.autofilter(0, 0, max(len(self.customer_ids), 1), len(headers) - 1)
+        workbook.close()
+        return buffer.getvalue()
+
+    # ------------------------------------------------------------ exercises
+    @api.model
+    def _cron_schedule_exercises(self):
+        """Every N months (company setting) a mock recall on a random finished
+        lot, with an activity for the Quality team."""
+        for company in self.env["res.company"].search(
+            [("lot_recall_exercise_months", ">", 0)]
+        ):
+            last = self.search(
+                [("company_id", "=", company.id), ("scheduled", "=", True)],
+                order="create_date desc",
+                limit=1,
+            )
+            due = fields.Datetime.now() - relativedelta(
+                months=company.lot_recall_exercise_months
+            )
+            if last and last.create_date > due:
+                continue
+            lots = (
+                self.env["stock.move.line"]
+                .search(
+                    [
+                        ("company_id", "=", company.id),
+                        ("state", "=", "done"),
+                        ("lot_id", "!=", False),
+                        ("location_id.usage", "=", "production"),
+                    ],
+                    order="date desc",
+                    limit=200,
+                )
+                .lot_id
+            )
+            if not lots:
+                continue
+            lot = random.SystemRandom().choice(lots)
+            recall = self.with_company(company).create(
+                {
+                    "kind": "mock",
+                    "scope": "lots",
+                    "lot_ids": [fields.Command.set(lot.ids)],
+                    "company_id": company.id,
+                    "scheduled": True,
+                    "description": _("Scheduled traceability exercise."),
+                }
+            )
+            recall._run()
+            managers = self.env.ref(MANAGER_GROUP).users.filtered(
+                lambda user, c=company: c in user.company_ids
+                and not user.share
+                and not user._is_superuser()
+            )
+            for user in managers:
+                recall.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=_(
+                        "Complete the traceability exercise %(r)s", r=recall.name
+                    ),
+                )
+        return True
+
+
+class StockLotRecallLine(models.Model):
+    """What the trace found, copied: it stays true when stock moves later."""
+
+    _name = "stock.lot.recall.line"
+    _description = "Lot Recall Result"
+    _order = "kind, depth, date, id"
+
+    recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade")
+    kind = fields.Selection(LINE_KINDS, required=True)
+    lot_id = fields.Many2one("stock.lot", string="Lot")
+    lot_name = fields.Char(string="Lot Number")
+    product_name = fields.Char(string="Product")
+    supplier_lot_name = fields.Char(string="Supplier Lot")
+    depth = fields.Integer(string="Level")
+    partner_id = fields.Many2one("res.partner", string="Partner")
+    partner_name = fields.Char(string="Partner Name")
+    move_line_id = fields.Many2one("stock.move.line")
+    production_id = fields.Many2one("mrp.production", string="Manufacturing Order")
+    document = fields.Char()
+    location_name = fields.Char(string="Location")
+    quantity = fields.Float(digits="Product Unit of Measure")
+    returned_quantity = fields.Float(digits="Product Unit of Measure")
+    uom = fields.Char(string="Unit")
+    date = fields.Datetime()
+    note = fields.Char()
+
+
+class StockLotRecallCustomer(models.Model):
+    _name = "stock.lot.recall.customer"
+    _description = "Lot Recall Customer"
+    _order = "name"
+
+    recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Customer")
+    name = fields.Char(required=True)
+    email = fields.Char()
+    phone = fields.Char()
+    address = fields.Text()
+    quantity = fields.Float(string="Shipped", digits="Product Unit of Measure")
+    returned_quantity = fields.Float(
+        string="Returned", digits="Product Unit of Measure"
+    )
+    deliveries = fields.Char()
+    verified = fields.Boolean(help="The customer was reached and confirmed the stock.")
+    line_ids = fields.One2many(
+        "stock.lot.recall.line", compute="_compute_line_ids", string="Deliveries"
+    )
+
+    @api.depends("partner_id", "recall_id.delivery_line_ids.partner_id")
+    def _compute_line_ids(self):
+        for customer in self:
+            customer.line_ids = customer.recall_id.delivery_line_ids.filtered(
+                lambda line, c=customer: line.partner_id == c.partner_id
+            )
+
+
+class StockLotRecallBalance(models.Model):
+    _name = "stock.lot.recall.balance"
+    _description = "Lot Recall Mass Balance"
+    _order = "id"
+
+    recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade")
+    lot_id = fields.Many2one("stock.lot")
+    lot_name = fields.Char(string="Lot")
+    product_name = fields.Char(string="Product")
+    uom = fields.Char(string="Unit")
+    quantity_in = fields.Float(
+        string="Received or Produced", digits="Product Unit of Measure"
+    )
+    on_hand = fields.Float(digits="Product Unit of Measure")
+    shipped = fields.Float(string="Shipped (net)", digits="Product Unit of Measure")
+    consumed = fields.Float(digits="Product Unit of Measure")
+    scrapped = fields.Float(digits="Product Unit of Measure")
+    adjusted = fields.Float(
+        string="Inventory Adjustments", digits="Product Unit of Measure"
+    )
+    unaccounted = fields.Float(digits="Product Unit of Measure")
+    accounted_percent = fields.Float(string="Accounted For (%)")
+
+
+class StockLotRecallNotice(models.Model):
+    """The message to one customer: drafted from the recall template; only a
+    real recall may send it."""
+
+    _name = "stock.lot.recall.notice"
+    _description = "Lot Recall Customer Notice"
+    _inherit = ["mail.thread"]
+    _order = "id"
+
+    recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade")
+    customer_id = fields.Many2one(
+        "stock.lot.recall.customer", required=True, ondelete="cascade"
+    )
+    partner_id = fields.Many2one(related="customer_id.partner_id")
+    email = fields.Char(related="customer_id.email")
+    subject = fields.Char()
+    body_html = fields.Html(sanitize_style=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("sent", "Sent")], default="draft", required=True
+    )
+
+    def action_send(self):
+        for notice in self:
+            if notice.recall_id.kind != "real":
+                raise UserError(
+                    _(
+                        "%(recall)s is a mock recall: its notices are drafts and are "
+                        "never sent.",
+                        recall=notice.recall_id.name,
+                    )
+                )
+            if not notice.partner_id.email:
+                raise UserError(
+                    _(
+                        "%(customer)s has no email address: add one or contact them "
+                        "by phone.",
+                        customer=notice.customer_id.name,
+                    )
+                )
+            notice.message_post(
+                subject=notice.subject,
+                body=notice.body_html,
+                partner_ids=notice.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+            notice.state = "sent"
+        return True
