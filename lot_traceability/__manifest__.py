@@ -18,12 +18,19 @@
         "purchase_stock",
         "sale_stock",
         "product_expiry",
+        # lot numbering, supplier lots, GS1 scanning (issue 4)
+        "barcodes_gs1_nomenclature",
     ],
     "data": [
         "security/lot_traceability_groups.xml",
         "security/ir.model.access.csv",
         "views/stock_lot_views.xml",
         "wizard/stock_lot_trace_report_views.xml",
+        # lot numbering, supplier lots, GS1 scanning (issue 4)
+        "security/stock_lot_numbering_rule_security.xml",
+        "data/barcode_rule_data.xml",
+        "views/stock_lot_numbering_rule_views.xml",
+        "views/stock_lot_supplier_views.xml",
         "views/lot_traceability_menus.xml",
     ],
     "demo": [

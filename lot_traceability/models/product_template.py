@@ -1,0 +1,29 @@
+# Copyright 2026 lot_traceability contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo import fields, models
+
+from .product_category import SUPPLIER_LOT_POLICIES
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    require_supplier_lot = fields.Boolean(
+        string="Require Supplier Lot on Receipt",
+        help="Receipts of this product cannot be validated without the supplier's "
+        "lot number on every line (also required when the product category says "
+        "so).",
+    )
+    supplier_lot_policy = fields.Selection(
+        SUPPLIER_LOT_POLICIES,
+        string="Same Supplier Lot Received Again",
+        help="Empty: as set on the product category.",
+    )
+
+    def _requires_supplier_lot(self):
+        self.ensure_one()
+        return self.require_supplier_lot or self.categ_id.require_supplier_lot
+
+    def _get_supplier_lot_policy(self):
+        self.ensure_one()
+        return self.supplier_lot_policy or self.categ_id.supplier_lot_policy or "merge"
