@@ -429,9 +429,13 @@ class StockLotNumberingRule(models.Model):
         if not self.sequence_id:
             return 1
         if self.reset_period == "never":
+            self.sequence_id.invalidate_recordset(["number_next_actual"])
             return self.sequence_id.number_next_actual or 1
         date_range = self._date_range(day)
-        return date_range.number_next_actual if date_range else 1
+        if not date_range:
+            return 1
+        date_range.invalidate_recordset(["number_next_actual"])
+        return date_range.number_next_actual
 
     def _next_names(self, values, count=1):
         """Draw ``count`` lot numbers for a document described by ``values``

@@ -8,10 +8,12 @@ capture stay apart from the genealogy and hold code.
 
 import logging
 import re
+from collections import defaultdict
 
 from psycopg2 import errors
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
@@ -98,6 +100,7 @@ class StockLot(models.Model):
                 vals["supplier_lot_name"] = normalise_lot_name(
                     vals["supplier_lot_name"]
                 )
+        self._check_duplicate_names(vals_list)
         lots = super().create(vals_list)
         lots._check_numbering_rule()
         return lots
@@ -111,6 +114,60 @@ class StockLot(models.Model):
         if "name" in vals or "product_id" in vals:
             self._check_numbering_rule()
         return res
+
+    @api.model
+    def _check_duplicate_names(self, vals_list):
+        """Refuse, with Odoo's own message, a lot the unique index would refuse
+        (the index answers first, and with a database error)."""
+        Product = self.env["product.product"]
+        keys = [
+            (
+                vals["name"],
+                vals["product_id"],
+                vals.get("company_id")
+                or Product.browse(vals["product_id"]).company_id.id,
+            )
+            for vals in vals_list
+            if vals.get("name") and vals.get("product_id")
+        ]
+        if not keys:
+            return
+        existing = self.search_fetch(
+            [
+                ("name", "in", [key[0] for key in keys]),
+                ("product_id", "in", [key[1] for key in keys]),
+            ],
+            ["name", "product_id", "company_id"],
+        )
+        companies = defaultdict(set)
+        for lot in existing:
+            companies[lot.name, lot.product_id.id].add(lot.company_id.id)
+        duplicates = []
+        for name, product, company in keys:
+            taken = companies[name, product]
+            if taken and (company in taken or False in taken or not company):
+                duplicates.append((name, product))
+            companies[name, product].add(company)
+        if duplicates:
+            products = self.env["product.product"].browse(
+                [product for __, product in duplicates]
+            )
+            raise ValidationError(
+                _(
+                    "The combination of lot/serial number and product must be "
+                    "unique within a company including when no company is "
+                    "defined.\nThe following combinations contain duplicates:\n"
+                    "%(error_lines)s",
+                    error_lines="\n".join(
+                        _(
+                            " - Product: %(product)s, Lot/Serial Number: %(lot)s",
+                            product=products.browse(product).display_name,
+                            lot=name,
+                        )
+                        for name, product in duplicates
+                    ),
+                )
+            )
 
     def _check_numbering_rule(self):
         """Typed lot numbers must follow an enforcing numbering rule.
