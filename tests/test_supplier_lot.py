@@ -55,8 +55,16 @@ class TestSupplierLot(LotTraceabilityCase):
         self.assertEqual(lot.supplier_lot_name, "SRF-2611-A")
         self.assertEqual(str(lot.production_date), "2026-11-02")
         self.assertEqual(lot.receipt_date.date(), picking.date_done.date())
+        # later corrections are tracked in the chatter (records created in the
+        # same transaction are not: end it as a request would)
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        lot.write({"supplier_lot_name": "SRF-2611-A2", "production_date": "2026-11-03"})
+        self.env.flush_all()
+        self.env.cr.precommit.run()
         tracked = lot.message_ids.tracking_value_ids.field_id.mapped("name")
         self.assertIn("supplier_lot_name", tracked)
+        self.assertIn("production_date", tracked)
 
     def test_same_supplier_lot_twice_goes_to_the_same_lot(self):
         first = self.receive(self.sunripe, self.tomato, 50, "SRF-1")
