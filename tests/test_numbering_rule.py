@@ -435,8 +435,13 @@ class TestNormalisation(NumberingCase):
 
     def test_duplicate_after_normalisation_is_refused(self):
         self.flows.lot(self.pepper, "P-1")
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "Lot/Serial Number: P-1"):
             self.flows.lot(self.pepper, " P-1\r\n")
+        other = self.flows.lot(self.pepper, "P-0")
+        with self.assertRaisesRegex(ValidationError, "Lot/Serial Number: P-1"):
+            other.name = "P-1\t"
+        other.name = "P-0 "  # itself is no duplicate
+        self.assertEqual(other.name, "P-0")
 
     def test_database_index_refuses_duplicates_written_in_sql(self):
         lot = self.flows.lot(self.pepper, "P-2")

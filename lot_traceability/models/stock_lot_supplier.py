@@ -110,13 +110,25 @@ class StockLot(models.Model):
             vals["name"] = normalise_lot_name(vals["name"])
         if "supplier_lot_name" in vals:
             vals["supplier_lot_name"] = normalise_lot_name(vals["supplier_lot_name"])
+        if vals.get("name"):
+            for lot in self:
+                self._check_duplicate_names(
+                    [
+                        {
+                            "name": vals["name"],
+                            "product_id": vals.get("product_id", lot.product_id.id),
+                            "company_id": vals.get("company_id", lot.company_id.id),
+                        }
+                    ],
+                    exclude=lot,
+                )
         res = super().write(vals)
         if "name" in vals or "product_id" in vals:
             self._check_numbering_rule()
         return res
 
     @api.model
-    def _check_duplicate_names(self, vals_list):
+    def _check_duplicate_names(self, vals_list, exclude=None):
         """Refuse, with Odoo's own message, a lot the unique index would refuse
         (the index answers first, and with a database error)."""
         Product = self.env["product.product"]
@@ -136,6 +148,7 @@ class StockLot(models.Model):
             [
                 ("name", "in", [key[0] for key in keys]),
                 ("product_id", "in", [key[1] for key in keys]),
+                ("id", "not in", exclude.ids if exclude else []),
             ],
             ["name", "product_id", "company_id"],
         )
