@@ -19,6 +19,8 @@
         "sale_stock",
         "product_expiry",
         "stock_picking_batch",
+        # lot numbering, supplier lots, GS1 scanning (issue 4)
+        "barcodes_gs1_nomenclature",
     ],
     "data": [
         "security/lot_traceability_groups.xml",
@@ -35,6 +37,11 @@
         "views/stock_lot_recall_views.xml",
         "wizard/stock_lot_trace_report_views.xml",
         "wizard/stock_lot_hold_wizard_views.xml",
+        # lot numbering, supplier lots, GS1 scanning (issue 4)
+        "security/stock_lot_numbering_rule_security.xml",
+        "data/barcode_rule_data.xml",
+        "views/stock_lot_numbering_rule_views.xml",
+        "views/stock_lot_supplier_views.xml",
         "views/lot_traceability_menus.xml",
     ],
     "demo": [

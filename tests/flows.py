@@ -287,3 +287,33 @@ def reference_trace(lots, direction):
             if lot_id in backward_ids and ml.location_id.usage == "supplier":
                 receipts.add((ml.id, ml.picking_id.partner_id.id, lot_id, ml.quantity))
     return depths, deliveries, receipts
+
+
+def open_receipt(flows, supplier, product, quantity):
+    """A confirmed receipt of ``quantity`` of ``product``, not validated: the
+    planned move line is there for the user to complete."""
+    env = flows.env
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": flows.warehouse.in_type_id.id,
+            "partner_id": supplier.id,
+            "location_id": flows.supplier_location.id,
+            "location_dest_id": flows.stock.id,
+            "company_id": flows.company.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": product.display_name,
+                        "product_id": product.id,
+                        "product_uom_qty": quantity,
+                        "product_uom": product.uom_id.id,
+                        "location_id": flows.supplier_location.id,
+                        "location_dest_id": flows.stock.id,
+                        "company_id": flows.company.id,
+                    }
+                )
+            ],
+        }
+    )
+    picking.action_confirm()
+    return picking

@@ -127,6 +127,16 @@ class TestUninstall(unittest.TestCase):
             ),
             [],
         )
+        # lot numbering (issue 4): our index on Odoo's table is gone
+        self.assertEqual(
+            self._query(
+                SQL(
+                    "SELECT count(*) FROM pg_indexes "
+                    "WHERE indexname = 'stock_lot_normalised_name_product_company_uniq'"
+                )
+            ),
+            [(0,)],
+        )
         # Odoo's own stock data is untouched
         self.assertEqual(
             self._query(SQL("SELECT count(*) FROM stock_lot")), lots_before

@@ -8,7 +8,7 @@ calls :meth:`LotTraceabilityDemo._load_demo_scenario` for that, so the stock
 move lines, quants and manufacturing consume/produce links are Odoo's own.
 """
 
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 # (supplier, product, [(internal lot, supplier lot, quantity)])
@@ -79,11 +79,32 @@ class LotTraceabilityDemo(models.AbstractModel):
     def _ref(self, xmlid):
         return self.env.ref(f"lot_traceability.{xmlid}_demo")
 
+    @api.model
+    def _demo_lot_name(self, name):
+        """Demo lot names are written for 2026; the numbering rules use the
+        current year ({YY})."""
+        return name.replace("-26-", f"-{fields.Date.today().year % 100:02d}-")
+
     def _lot(self, name):
         return self.env["stock.lot"].search(
-            [("name", "=", name), ("company_id", "in", [self.env.company.id, False])],
+            [
+                ("name", "=", self._demo_lot_name(name)),
+                ("company_id", "in", [self.env.company.id, False]),
+            ],
             limit=1,
         )
+
+    def _demo_check_name(self, lot, expected, document):
+        if lot.name != self._demo_lot_name(expected):
+            raise UserError(
+                _(
+                    "Demo scenario: %(doc)s numbered its lot %(lot)s instead of "
+                    "%(expected)s; is the demo loaded twice?",
+                    doc=document,
+                    lot=lot.name,
+                    expected=self._demo_lot_name(expected),
+                )
+            )
 
     @api.model
     def _load_demo_scenario(self):
@@ -106,7 +127,7 @@ class LotTraceabilityDemo(models.AbstractModel):
         self._demo_scrap(warehouse, self._lot(lot_name), quantity)
 
     def _demo_set_lines(self, move, lots):
-        """Replace the move's lines by one picked line per (lot or name, quantity)."""
+        """Replace the move's lines by one picked line per (lot or None, quantity)."""
         move.move_line_ids.unlink()
         vals_list = []
         for lot, quantity in lots:
@@ -120,9 +141,8 @@ class LotTraceabilityDemo(models.AbstractModel):
                 "quantity": quantity,
                 "picked": True,
             }
-            vals.update(
-                {"lot_name": lot} if isinstance(lot, str) else {"lot_id": lot.id}
-            )
+            if lot:
+                vals["lot_id"] = lot.id
             vals_list.append(vals)
         self.env["stock.move.line"].create(vals_list)
         move.picked = True
@@ -154,12 +174,19 @@ class LotTraceabilityDemo(models.AbstractModel):
         )
         order.button_confirm()
         picking = order.picking_ids
-        self._demo_set_lines(picking.move_ids, [(name, qty) for name, __, qty in lots])
+        # The receipt lines carry the supplier's lot numbers only: the
+        # product's numbering rule numbers the lots when the receipt is validated.
+        self._demo_set_lines(picking.move_ids, [(None, qty) for __, __, qty in lots])
+        for line, (__, supplier_lot, __) in zip(
+            picking.move_ids.move_line_ids.sorted("id"), lots, strict=True
+        ):
+            line.supplier_lot_name = supplier_lot
         self._demo_validate(picking)
         for name, supplier_lot, __ in lots:
-            self._lot(name).write(
-                {"supplier_id": supplier.id, "supplier_lot_name": supplier_lot}
-            )
+            lot = picking.move_line_ids.filtered(
+                lambda ml, s=supplier_lot: ml.supplier_lot_name == s
+            ).lot_id
+            self._demo_check_name(lot, name, picking.name)
 
     def _demo_produce(self, bom, lot_name, quantity, components):
         production = self.env["mrp.production"].create(
@@ -171,10 +198,10 @@ class LotTraceabilityDemo(models.AbstractModel):
             }
         )
         production.action_confirm()
-        lot = self.env["stock.lot"].create(
-            {"name": lot_name, "product_id": production.product_id.id}
-        )
-        production.write({"lot_producing_id": lot.id, "qty_producing": quantity})
+        # The finished lot is numbered by the product's numbering rule.
+        production.action_generate_serial()
+        self._demo_check_name(production.lot_producing_id, lot_name, production.name)
+        production.write({"qty_producing": quantity})
         for move in production.move_raw_ids:
             product_key = (
                 move.product_id.get_external_id()[move.product_id.id]

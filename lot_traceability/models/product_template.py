@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
 
+from .product_category import SUPPLIER_LOT_POLICIES
+
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
@@ -10,6 +12,17 @@ class ProductTemplate(models.Model):
         string="Hold New Lots on Receipt",
         help="Every lot received of this product is put on a QC pending hold until "
         "Quality releases it (also set on the product category).",
+    )
+    require_supplier_lot = fields.Boolean(
+        string="Require Supplier Lot on Receipt",
+        help="Receipts of this product cannot be validated without the supplier's "
+        "lot number on every line (also required when the product category says "
+        "so).",
+    )
+    supplier_lot_policy = fields.Selection(
+        SUPPLIER_LOT_POLICIES,
+        string="Same Supplier Lot Received Again",
+        help="Empty: as set on the product category.",
     )
 
     def _lt_holds_on_receipt(self):
@@ -20,6 +33,14 @@ class ProductTemplate(models.Model):
             if category_id
         )
         return self.lot_hold_on_receipt or any(categories.mapped("lot_hold_on_receipt"))
+
+    def _requires_supplier_lot(self):
+        self.ensure_one()
+        return self.require_supplier_lot or self.categ_id.require_supplier_lot
+
+    def _get_supplier_lot_policy(self):
+        self.ensure_one()
+        return self.supplier_lot_policy or self.categ_id.supplier_lot_policy or "merge"
 
 
 class ProductCategory(models.Model):

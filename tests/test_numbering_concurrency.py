@@ -1,0 +1,166 @@
+# Copyright 2026 lot_traceability contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Two users numbering lots at the same time never get the same number.
+
+Runs on a copy of the template database ``./setup/test`` built, with two real
+database cursors (two transactions) on committed data, as two Odoo workers.
+"""
+
+import os
+import threading
+import time
+import unittest
+import uuid
+from datetime import datetime
+from unittest.mock import patch
+
+from psycopg2 import errors
+
+import odoo
+from odoo import api
+from odoo.modules.registry import Registry
+from odoo.sql_db import db_connect
+from odoo.tools import SQL
+
+
+@unittest.skipUnless(
+    os.environ.get("LT_TEST_TEMPLATE_DB"), "needs ./setup/test's template database"
+)
+class TestNumberingConcurrency(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.template = os.environ["LT_TEST_TEMPLATE_DB"]
+        cls.db = f"lt_concurrency_{uuid.uuid4().hex[:10]}"
+        with db_connect("postgres").cursor() as cr:
+            cr._cnx.autocommit = True
+            cr.execute(
+                SQL(
+                    "CREATE DATABASE %s TEMPLATE %s",
+                    SQL.identifier(cls.db),
+                    SQL.identifier(cls.template),
+                )
+            )
+        cls.addClassCleanup(cls._drop)
+        # loading a registry with test_enable would run the addons' tests
+        with patch.dict(odoo.tools.config.options, test_enable=False):
+            cls.registry = Registry(cls.db)
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+            product = env["product.product"].create(
+                {"name": "Tomato", "is_storable": True, "tracking": "lot"}
+            )
+            warehouse = env["stock.warehouse"].search([], limit=1)
+            rules = env["stock.lot.numbering.rule"].create(
+                [
+                    {
+                        "name": name,
+                        "scope": "company" if reset == "daily" else "product",
+                        "product_tmpl_ids": [product.product_tmpl_id.id]
+                        if reset != "daily"
+                        else [],
+                        "pattern": f"{name}-{{YY}}{{JJJ}}-{{SEQ:4}}",
+                        "reset_period": reset,
+                    }
+                    for name, reset in (("Y", "yearly"), ("D", "daily"))
+                ]
+            )
+            # the yearly rule's range for 2030 exists and is committed
+            rules[0]._ensure_date_range(datetime(2030, 1, 1).date())
+            cls.product_id, cls.warehouse_id = product.id, warehouse.id
+            cls.yearly_id, cls.daily_id = rules.ids
+
+    @classmethod
+    def _drop(cls):
+        Registry.delete(cls.db)
+        odoo.sql_db.close_db(cls.db)
+        with db_connect("postgres").cursor() as cr:
+            cr._cnx.autocommit = True
+            cr.execute(
+                SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(cls.db))
+            )
+
+    def draw_and_create(self, cr, rule_id, moment):
+        """One user's request: draw a number, create the lot (not committed)."""
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        rule = env["stock.lot.numbering.rule"].browse(rule_id)
+        product = env["product.product"].browse(self.product_id)
+        values = rule._values(
+            product, moment, env["stock.warehouse"].browse(self.warehouse_id)
+        )
+        name = rule._next_names(values)[0]
+        env["stock.lot"].create({"name": name, "product_id": product.id})
+        env.flush_all()
+        return name
+
+    def committed_lots(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL("SELECT name FROM stock_lot WHERE product_id = %s", self.product_id)
+            )
+            return sorted(name for (name,) in cr.fetchall())
+
+    def test_two_open_transactions_draw_different_numbers(self):
+        moment = datetime(2030, 1, 1, 10)
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            name_a = self.draw_and_create(cr_a, self.yearly_id, moment)
+            name_b = self.draw_and_create(cr_b, self.yearly_id, moment)
+            self.assertNotEqual(name_a, name_b)
+            cr_b.commit()
+            cr_a.commit()
+        self.assertEqual(self.committed_lots()[-2:], sorted([name_a, name_b]))
+        self.assertEqual({name_a, name_b}, {"Y-30001-0001", "Y-30001-0002"})
+
+    def test_first_number_of_a_new_period_is_not_given_twice(self):
+        """Both transactions miss the day's counter: only one creates it, the
+        other waits, fails with a serialization error (Odoo retries such
+        requests) and, retried, draws the next number."""
+        moment = datetime(2031, 5, 5, 10)
+        outcome = {}
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            cr_b.execute(SQL("SELECT 1"))  # B's snapshot predates A's commit
+            name_a = self.draw_and_create(cr_a, self.daily_id, moment)
+
+            def user_b():
+                try:
+                    outcome["name"] = self.draw_and_create(cr_b, self.daily_id, moment)
+                except errors.SerializationFailure as error:
+                    outcome["error"] = error
+
+            thread = threading.Thread(target=user_b)
+            thread.start()
+            time.sleep(1.0)
+            self.assertTrue(thread.is_alive(), "B must wait for A's lock")
+            cr_a.commit()
+            thread.join(30)
+            self.assertIn("error", outcome, outcome)
+            cr_b.rollback()
+            # Odoo's retry of B's request
+            name_b = self.draw_and_create(cr_b, self.daily_id, moment)
+            cr_b.commit()
+        self.assertEqual((name_a, name_b), ("D-31125-0001", "D-31125-0002"))
+        with self.registry.cursor() as cr:
+            cr.execute(
+                SQL(
+                    "SELECT count(*) FROM ir_sequence_date_range r "
+                    "JOIN stock_lot_numbering_rule n ON n.sequence_id = r.sequence_id "
+                    "WHERE n.id = %s AND r.date_from = '2031-05-05'",
+                    self.daily_id,
+                )
+            )
+            self.assertEqual(cr.fetchone()[0], 1)
+
+    def test_database_refuses_the_same_name_from_two_transactions(self):
+        """The Python check cannot see another transaction's lot; the unique
+        index can."""
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            cr_b.execute(SQL("SELECT 1"))  # B's snapshot predates A's commit
+            env_a = api.Environment(cr_a, odoo.SUPERUSER_ID, {})
+            env_a["stock.lot"].create({"name": "SAME-1", "product_id": self.product_id})
+            cr_a.commit()
+            env_b = api.Environment(cr_b, odoo.SUPERUSER_ID, {})
+            with self.assertRaises(errors.UniqueViolation):
+                env_b["stock.lot"].create(
+                    {"name": " SAME-1\r\n", "product_id": self.product_id}
+                )
+            cr_b.rollback()
+        self.assertEqual(self.committed_lots().count("SAME-1"), 1)
