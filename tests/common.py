@@ -6,8 +6,12 @@ These modules are not under ``odoo.addons.*``, so Odoo's MetaCase cannot tag
 them: the base class states the tags and the module explicitly.
 """
 
+from odoo import fields
 from odoo.tests import TransactionCase
 from odoo.tools import convert_file
+
+# The demo's numbering rules put the current year in lot names (TOM-{YY}-0001).
+YY = f"{fields.Date.today().year % 100:02d}"
 
 
 class LotTraceabilityCase(TransactionCase):

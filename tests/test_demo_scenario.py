@@ -1,6 +1,6 @@
 # Copyright 2026 lot_traceability contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from .common import LotTraceabilityCase
+from .common import YY, LotTraceabilityCase
 
 
 class TestDemoScenario(LotTraceabilityCase):
@@ -42,10 +42,10 @@ class TestDemoScenario(LotTraceabilityCase):
         )
         self.assertTrue(all(p.purchase_id for p in receipts))
         expected = {
-            "TOM-26-0001": ("Sunripe Farms", "SRF-2611-A", 200.0),
-            "TOM-26-0002": ("Sunripe Farms", "SRF-2611-B", 100.0),
-            "SALT-26-0001": ("Atlantic Salt Co.", "ASC-7781", 20.0),
-            "JAR-26-0001": ("ClearGlass Packaging", "CGP-55-0912", 500.0),
+            f"TOM-{YY}-0001": ("Sunripe Farms", "SRF-2611-A", 200.0),
+            f"TOM-{YY}-0002": ("Sunripe Farms", "SRF-2611-B", 100.0),
+            f"SALT-{YY}-0001": ("Atlantic Salt Co.", "ASC-7781", 20.0),
+            f"JAR-{YY}-0001": ("ClearGlass Packaging", "CGP-55-0912", 500.0),
         }
         lines = receipts.move_line_ids
         for name, (supplier, supplier_lot, quantity) in expected.items():
@@ -80,26 +80,26 @@ class TestDemoScenario(LotTraceabilityCase):
         self.assertEqual(
             consumed_by_lot,
             {
-                "BASE-26-0001": {"TOM-26-0001": 98.0, "SALT-26-0001": 2.0},
-                "BASE-26-0002": {
-                    "TOM-26-0001": 50.0,
-                    "TOM-26-0002": 48.0,
-                    "SALT-26-0001": 2.0,
+                f"BASE-{YY}-0001": {f"TOM-{YY}-0001": 98.0, f"SALT-{YY}-0001": 2.0},
+                f"BASE-{YY}-0002": {
+                    f"TOM-{YY}-0001": 50.0,
+                    f"TOM-{YY}-0002": 48.0,
+                    f"SALT-{YY}-0001": 2.0,
                 },
-                "SAUCE-26-0001": {"BASE-26-0001": 60.0, "JAR-26-0001": 120.0},
-                "SAUCE-26-0002": {"BASE-26-0002": 75.0, "JAR-26-0001": 150.0},
+                f"SAUCE-{YY}-0001": {f"BASE-{YY}-0001": 60.0, f"JAR-{YY}-0001": 120.0},
+                f"SAUCE-{YY}-0002": {f"BASE-{YY}-0002": 75.0, f"JAR-{YY}-0001": 150.0},
             },
         )
         # the shared ingredient lot went into two different bases
         tomato_lines = self.env["stock.move.line"].search(
             [
-                ("lot_id", "=", self.lots["TOM-26-0001"].id),
+                ("lot_id", "=", self.lots[f"TOM-{YY}-0001"].id),
                 ("produce_line_ids", "!=", False),
             ]
         )
         self.assertEqual(
             set(tomato_lines.produce_line_ids.lot_id.mapped("name")),
-            {"BASE-26-0001", "BASE-26-0002"},
+            {f"BASE-{YY}-0001", f"BASE-{YY}-0002"},
         )
 
     def test_deliveries_return_and_scrap(self):
@@ -112,21 +112,21 @@ class TestDemoScenario(LotTraceabilityCase):
         self.assertEqual(
             shipped,
             {
-                ("Green Grocer Market", "SAUCE-26-0001"): 40.0,
-                ("Bella Cucina Restaurants", "SAUCE-26-0001"): 30.0,
-                ("Bella Cucina Restaurants", "SAUCE-26-0002"): 20.0,
-                ("FreshWay Supermarkets", "SAUCE-26-0002"): 60.0,
-                ("Corner Deli", "SAUCE-26-0002"): 25.0,
+                ("Green Grocer Market", f"SAUCE-{YY}-0001"): 40.0,
+                ("Bella Cucina Restaurants", f"SAUCE-{YY}-0001"): 30.0,
+                ("Bella Cucina Restaurants", f"SAUCE-{YY}-0002"): 20.0,
+                ("FreshWay Supermarkets", f"SAUCE-{YY}-0002"): 60.0,
+                ("Corner Deli", f"SAUCE-{YY}-0002"): 25.0,
             },
         )
         self.assertTrue(all(p.sale_id for p in deliveries))
         returns = self._done_pickings("incoming").filtered("return_id")
         self.assertEqual(len(returns), 1)
         self.assertEqual(returns.partner_id.name, "Bella Cucina Restaurants")
-        self.assertEqual(returns.move_line_ids.lot_id.name, "SAUCE-26-0001")
+        self.assertEqual(returns.move_line_ids.lot_id.name, f"SAUCE-{YY}-0001")
         self.assertEqual(returns.move_line_ids.quantity, 5.0)
         scrap = self.env["stock.scrap"].search(
-            [("lot_id", "=", self.lots["SAUCE-26-0002"].id)]
+            [("lot_id", "=", self.lots[f"SAUCE-{YY}-0002"].id)]
         )
         self.assertEqual(scrap.state, "done")
         self.assertEqual(scrap.scrap_qty, 2.0)
@@ -136,14 +136,14 @@ class TestDemoScenario(LotTraceabilityCase):
         self.assertEqual(
             on_hand,
             {
-                "TOM-26-0001": 52.0,
-                "TOM-26-0002": 52.0,
-                "SALT-26-0001": 16.0,
-                "JAR-26-0001": 230.0,
-                "BASE-26-0001": 40.0,
-                "BASE-26-0002": 25.0,
-                "SAUCE-26-0001": 55.0,
-                "SAUCE-26-0002": 43.0,
+                f"TOM-{YY}-0001": 52.0,
+                f"TOM-{YY}-0002": 52.0,
+                f"SALT-{YY}-0001": 16.0,
+                f"JAR-{YY}-0001": 230.0,
+                f"BASE-{YY}-0001": 40.0,
+                f"BASE-{YY}-0002": 25.0,
+                f"SAUCE-{YY}-0001": 55.0,
+                f"SAUCE-{YY}-0002": 43.0,
             },
         )
-        self.assertTrue(self.lots["SAUCE-26-0001"].expiration_date)
+        self.assertTrue(self.lots[f"SAUCE-{YY}-0001"].expiration_date)

@@ -6,7 +6,7 @@ import random
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 
-from .common import LotTraceabilityCase
+from .common import YY, LotTraceabilityCase
 from .flows import Flows, reference_trace
 
 
@@ -37,18 +37,18 @@ class TestGenealogyDemo(LotTraceabilityCase):
         super().setUpClass()
         cls._load_demo_scenario()
         Lot = cls.env["stock.lot"]
-        cls.tom1 = Lot.search([("name", "=", "TOM-26-0001")])
-        cls.tom2 = Lot.search([("name", "=", "TOM-26-0002")])
-        cls.sauce2 = Lot.search([("name", "=", "SAUCE-26-0002")])
+        cls.tom1 = Lot.search([("name", "=", f"TOM-{YY}-0001")])
+        cls.tom2 = Lot.search([("name", "=", f"TOM-{YY}-0002")])
+        cls.sauce2 = Lot.search([("name", "=", f"SAUCE-{YY}-0002")])
 
         Production = cls.env["mrp.production"]
         cls.tom1_productions = [
             Production.search([("lot_producing_id.name", "=", name)]).name
-            for name in ("BASE-26-0001", "BASE-26-0002")
+            for name in (f"BASE-{YY}-0001", f"BASE-{YY}-0002")
         ]
         cls.sauce_productions = [
             Production.search([("lot_producing_id.name", "=", name)]).name
-            for name in ("SAUCE-26-0001", "SAUCE-26-0002")
+            for name in (f"SAUCE-{YY}-0001", f"SAUCE-{YY}-0002")
         ]
 
     def test_shared_tomato_lot_reaches_every_customer(self):
@@ -56,11 +56,11 @@ class TestGenealogyDemo(LotTraceabilityCase):
         self.assertEqual(
             {(r["name"], r["depth"]) for r in result["lots"]},
             {
-                ("TOM-26-0001", 0),
-                ("BASE-26-0001", 1),
-                ("BASE-26-0002", 1),
-                ("SAUCE-26-0001", 2),
-                ("SAUCE-26-0002", 2),
+                (f"TOM-{YY}-0001", 0),
+                (f"BASE-{YY}-0001", 1),
+                (f"BASE-{YY}-0002", 1),
+                (f"SAUCE-{YY}-0001", 2),
+                (f"SAUCE-{YY}-0002", 2),
             },
         )
         self.assertEqual(
@@ -90,7 +90,7 @@ class TestGenealogyDemo(LotTraceabilityCase):
             partners,
             {"Bella Cucina Restaurants", "FreshWay Supermarkets", "Corner Deli"},
         )
-        self.assertNotIn("BASE-26-0001", {r["name"] for r in result["lots"]})
+        self.assertNotIn(f"BASE-{YY}-0001", {r["name"] for r in result["lots"]})
 
     def test_jar_of_sauce_back_to_its_three_suppliers(self):
         result = self.sauce2.trace("backward")
@@ -105,11 +105,11 @@ class TestGenealogyDemo(LotTraceabilityCase):
                 if r["depth"] < 0
             },
             {
-                "BASE-26-0002": False,
-                "TOM-26-0001": "SRF-2611-A",
-                "TOM-26-0002": "SRF-2611-B",
-                "SALT-26-0001": "ASC-7781",
-                "JAR-26-0001": "CGP-55-0912",
+                f"BASE-{YY}-0002": False,
+                f"TOM-{YY}-0001": "SRF-2611-A",
+                f"TOM-{YY}-0002": "SRF-2611-B",
+                f"SALT-{YY}-0001": "ASC-7781",
+                f"JAR-{YY}-0001": "CGP-55-0912",
             },
         )
         # deliveries of the traced lot itself, nothing of other sauce lots
@@ -144,17 +144,17 @@ class TestGenealogyDemo(LotTraceabilityCase):
                 for line in report.tree_line_ids
             ],
             [
-                (0, "lot", "TOM-26-0001", False),
-                (1, "receipt", "TOM-26-0001", "Sunripe Farms"),
-                (1, "lot", "BASE-26-0001", self.tom1_productions[0]),
-                (2, "lot", "SAUCE-26-0001", self.sauce_productions[0]),
-                (3, "delivery", "SAUCE-26-0001", "Green Grocer Market"),
-                (3, "delivery", "SAUCE-26-0001", "Bella Cucina Restaurants"),
-                (1, "lot", "BASE-26-0002", self.tom1_productions[1]),
-                (2, "lot", "SAUCE-26-0002", self.sauce_productions[1]),
-                (3, "delivery", "SAUCE-26-0002", "Bella Cucina Restaurants"),
-                (3, "delivery", "SAUCE-26-0002", "FreshWay Supermarkets"),
-                (3, "delivery", "SAUCE-26-0002", "Corner Deli"),
+                (0, "lot", f"TOM-{YY}-0001", False),
+                (1, "receipt", f"TOM-{YY}-0001", "Sunripe Farms"),
+                (1, "lot", f"BASE-{YY}-0001", self.tom1_productions[0]),
+                (2, "lot", f"SAUCE-{YY}-0001", self.sauce_productions[0]),
+                (3, "delivery", f"SAUCE-{YY}-0001", "Green Grocer Market"),
+                (3, "delivery", f"SAUCE-{YY}-0001", "Bella Cucina Restaurants"),
+                (1, "lot", f"BASE-{YY}-0002", self.tom1_productions[1]),
+                (2, "lot", f"SAUCE-{YY}-0002", self.sauce_productions[1]),
+                (3, "delivery", f"SAUCE-{YY}-0002", "Bella Cucina Restaurants"),
+                (3, "delivery", f"SAUCE-{YY}-0002", "FreshWay Supermarkets"),
+                (3, "delivery", f"SAUCE-{YY}-0002", "Corner Deli"),
             ],
         )
         self.assertTrue(report.tree_line_ids[3].label.startswith("\u00a0" * 12 + "▼"))

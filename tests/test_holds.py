@@ -13,7 +13,7 @@ from odoo.addons.lot_traceability.models.stock_lot_hold import StockLotHold
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user
 
-from .common import LotTraceabilityCase
+from .common import YY, LotTraceabilityCase
 from .flows import Flows
 
 USER = "lot_traceability.group_lot_traceability_user"
@@ -621,7 +621,7 @@ class TestHoldDemo(LotTraceabilityCase):
         in stock are held and a new delivery of them is blocked."""
         self._load_demo_scenario()
         Lot = self.env["stock.lot"]
-        tomato = Lot.search([("name", "=", "TOM-26-0001")])
+        tomato = Lot.search([("name", "=", f"TOM-{YY}-0001")])
         wizard = Form(
             self.env["stock.lot.hold.wizard"].with_context(
                 default_lot_ids=[Command.set(tomato.ids)]
@@ -634,14 +634,14 @@ class TestHoldDemo(LotTraceabilityCase):
         self.assertEqual(
             sorted(hold.lot_ids.mapped("name")),
             [
-                "BASE-26-0001",
-                "BASE-26-0002",
-                "SAUCE-26-0001",
-                "SAUCE-26-0002",
-                "TOM-26-0001",
+                f"BASE-{YY}-0001",
+                f"BASE-{YY}-0002",
+                f"SAUCE-{YY}-0001",
+                f"SAUCE-{YY}-0002",
+                f"TOM-{YY}-0001",
             ],
         )
-        sauce = Lot.search([("name", "=", "SAUCE-26-0002")])
+        sauce = Lot.search([("name", "=", f"SAUCE-{YY}-0002")])
         self.assertEqual(sauce.hold_state, "held")
         flows = Flows(self.env)
         customer = self.env["res.partner"].search(
@@ -649,7 +649,7 @@ class TestHoldDemo(LotTraceabilityCase):
         )
         with self.assertRaises(UserError) as error:
             flows.deliver(customer, sauce.product_id, [(sauce, 1.0)])
-        self.assertIn("SAUCE-26-0002", str(error.exception))
+        self.assertIn(f"SAUCE-{YY}-0002", str(error.exception))
         self.assertIn(hold.name, str(error.exception))
         # and automatic reservation finds nothing to ship
         picking = self.env["stock.picking"].create(

@@ -18,7 +18,7 @@ from odoo.addons.lot_traceability.wizard.stock_lot_trace_export import (
 from odoo.exceptions import UserError
 from odoo.tests import Form
 
-from .common import LotTraceabilityCase, pdf_text, render_pdf
+from .common import YY, LotTraceabilityCase, pdf_text, render_pdf
 from .flows import Flows
 
 CUSTOMERS = {
@@ -384,7 +384,7 @@ class TestRecallDemo(LotTraceabilityCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._load_demo_scenario()
-        cls.tomato = cls.env["stock.lot"].search([("name", "=", "TOM-26-0001")])
+        cls.tomato = cls.env["stock.lot"].search([("name", "=", f"TOM-{YY}-0001")])
 
     def test_mock_recall_of_shared_tomato_lot(self):
         """Done criterion: every customer of the sauce made from the tomato lot,
@@ -409,21 +409,21 @@ class TestRecallDemo(LotTraceabilityCase):
         text = pdf_text(
             render_pdf(self.env, "lot_traceability.action_report_recall", recall.ids)
         )
-        for part in [*CUSTOMERS, "TOM-26-0001", "SAUCE-26-0002", recall.name]:
+        for part in [*CUSTOMERS, f"TOM-{YY}-0001", f"SAUCE-{YY}-0002", recall.name]:
             self.assertIn("".join(part.split()), text)
         self.assertIn("Accountedfor100.0%", text)
         self.assertIn(recall.result_hash, text)
 
     def test_lot_dossier_pdf(self):
-        sauce = self.env["stock.lot"].search([("name", "=", "SAUCE-26-0002")])
+        sauce = self.env["stock.lot"].search([("name", "=", f"SAUCE-{YY}-0002")])
         text = pdf_text(
             render_pdf(
                 self.env, "lot_traceability.action_report_lot_dossier", sauce.ids
             )
         )
         for part in (
-            "SAUCE-26-0002",
-            "TOM-26-0001",
+            f"SAUCE-{YY}-0002",
+            f"TOM-{YY}-0001",
             "SRF-2611-A",  # a supplier lot upstream
             "Corner Deli",
             "FreshWay Supermarkets",
