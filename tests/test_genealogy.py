@@ -158,6 +158,15 @@ class TestGenealogyDemo(LotTraceabilityCase):
             ],
         )
         self.assertTrue(report.tree_line_ids[3].label.startswith("\u00a0" * 12 + "▼"))
+        # every row in a list, for Odoo's standard export
+        listed = self.env["stock.lot.trace.report.line"].search(
+            report.action_open_lines()["domain"]
+        )
+        exported = listed.export_data(["kind", "lot_id", "partner_id", "quantity"])
+        self.assertIn(
+            ["Delivery", f"SAUCE-{YY}-0002", "Corner Deli", "25.0"],
+            [[str(v) for v in row] for row in exported["datas"]],
+        )
         line = report.delivery_line_ids[0]
         opened = line.action_open_document()
         self.assertEqual(opened["res_model"], "stock.picking")

@@ -259,6 +259,18 @@ class StockLotTraceReport(models.TransientModel):
             vals.update(kind="tree", sequence=sequence)
         return vals_list
 
+    def action_open_lines(self):
+        """All rows of this trace in a list: filter, group and export them."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Trace lines"),
+            "res_model": "stock.lot.trace.report.line",
+            "view_mode": "list",
+            "domain": [("report_id", "=", self.id), ("kind", "!=", "tree")],
+            "context": {"search_default_group_kind": 1},
+        }
+
     def _action_open(self):
         return {
             "type": "ir.actions.act_window",
