@@ -11,6 +11,7 @@
     "license": "LGPL-3",
     "application": False,
     "uninstall_hook": "uninstall_hook",
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "depends": [
         "stock",
@@ -31,6 +32,10 @@
         "report/stock_lot_hold_reports.xml",
         "wizard/stock_lot_trace_report_views.xml",
         "wizard/stock_lot_hold_wizard_views.xml",
+        # audit trail (issue 7)
+        "security/stock_lot_event_security.xml",
+        "data/stock_lot_event_data.xml",
+        "views/stock_lot_event_views.xml",
         "views/lot_traceability_menus.xml",
     ],
     "demo": [

@@ -12,3 +12,5 @@ from . import stock_warehouse
 from . import res_company
 from . import res_config_settings
 from . import product_template
+from . import stock_lot_event
+from . import stock_lot_audit
