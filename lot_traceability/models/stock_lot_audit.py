@@ -15,6 +15,7 @@ contexts change nothing here.
 """
 
 import logging
+import unicodedata
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -105,6 +106,19 @@ class StockLot(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         products = self.env["product.product"]
+        for vals in vals_list:
+            self._lt_check_name_characters(vals.get("name"))
+            product = products.browse(vals.get("product_id"))
+            if product and product.tracking == "none":
+                raise ValidationError(
+                    _(
+                        "Product %(product)s is not tracked by lots or serial numbers:"
+                        " lot %(lot)s cannot be created for it. Set its tracking "
+                        "first.",
+                        product=product.display_name,
+                        lot=vals.get("name") or "",
+                    )
+                )
         self._lt_check_duplicate_names(
             [
                 (
@@ -142,6 +156,8 @@ class StockLot(models.Model):
         audited = [name for name in LOT_AUDIT_FIELDS if name in vals]
         if not audited:
             return super().write(vals)
+        if "name" in vals:
+            self._lt_check_name_characters(vals["name"])
         if {"name", "product_id", "company_id"}.intersection(vals):
             self._lt_check_duplicate_names(
                 [
@@ -197,6 +213,22 @@ class StockLot(models.Model):
             ]
         )
         return super().unlink()
+
+    @api.model
+    def _lt_check_name_characters(self, name):
+        """Refuse line breaks, tabs and other control characters inside a lot
+        name: they do not print, scan or search. (Surrounding whitespace is left
+        to the lot name normalisation.)"""
+        if not name:
+            return
+        if any(unicodedata.category(char) == "Cc" for char in name.strip()):
+            raise ValidationError(
+                _(
+                    "Lot name %(name)r contains a line break, a tab or another "
+                    "control character: type it on one line, without tabs.",
+                    name=name,
+                )
+            )
 
     def _lt_check_duplicate_names(self, keys, exclude=None):
         """Refuse a lot name already used for the product in the company (or in
