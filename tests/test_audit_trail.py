@@ -489,3 +489,41 @@ class TestBackfill(AuditCase):
         # head update: not one statement per line
         self.assertLessEqual(self.env.cr.sql_log_count - queries, 20)
         self.assertIntact()
+
+
+class TestScreens(AuditCase):
+    def test_audit_trail_screens_read_only_and_menu(self):
+        auditor = new_test_user(
+            self.env,
+            "aud.screen",
+            groups="lot_traceability.group_lot_traceability_auditor",
+        )
+        Event = self.Event.with_user(auditor)
+        views = Event.get_views([(False, "list"), (False, "form"), (False, "search")])
+        list_arch = views["views"]["list"]["arch"]
+        self.assertIn('create="false"', list_arch)
+        self.assertIn('delete="false"', list_arch)
+        self.assertIn("action_verify_audit_trail", list_arch)
+        self.assertIn('edit="false"', views["views"]["form"]["arch"])
+        for name in ("group_type", "group_company", "filter_date", "holds"):
+            self.assertIn(f'name="{name}"', views["views"]["search"]["arch"])
+        menu = self.env.ref("lot_traceability.stock_lot_event_menu")
+        self.assertEqual(
+            menu.parent_id, self.env.ref("lot_traceability.lot_traceability_menu_root")
+        )
+        visible = self.env["ir.ui.menu"].with_user(auditor)._visible_menu_ids()
+        self.assertIn(menu.id, visible)
+        stock_user = new_test_user(
+            self.env, "aud.stock", groups="stock.group_stock_user"
+        )
+        hidden = self.env["ir.ui.menu"].with_user(stock_user)._visible_menu_ids()
+        self.assertNotIn(menu.id, hidden)
+
+    def test_events_button_on_lot_form(self):
+        lot = self.flows.lot(self.product, "AUD-BTN-1")
+        arch = lot.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="action_view_events"', arch)
+        action = lot.action_view_events()
+        self.assertEqual(action["res_model"], "stock.lot.event")
+        events = self.Event.search(action["domain"])
+        self.assertEqual(events.mapped("event_type"), ["lot_created"])
