@@ -20,6 +20,7 @@ from psycopg2.errors import SerializationFailure, UniqueViolation
 
 import odoo
 from odoo import SUPERUSER_ID, api
+from odoo.exceptions import ValidationError
 from odoo.modules.registry import Registry
 from odoo.sql_db import db_connect
 from odoo.tools import SQL, mute_logger
@@ -75,6 +76,23 @@ class TestAuditConcurrency(unittest.TestCase):
                 time.sleep(0.05 * (attempt + 1))
         raise AssertionError("still failing after retries")
 
+    def wait_for_lock_wait(self, timeout=20.0):
+        """Until another session of the test database waits on a lock."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with db_connect("postgres").cursor() as cr:
+                cr.execute(
+                    SQL(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE datname = %s AND wait_event_type = 'Lock'",
+                        self.db,
+                    )
+                )
+                if cr.fetchone()[0]:
+                    return
+            time.sleep(0.05)
+        self.fail("the second transaction never waited for the first")
+
     def chain(self):
         with self.env() as env:
             company = env["res.company"].browse(self.company_id)
@@ -106,14 +124,16 @@ class TestAuditConcurrency(unittest.TestCase):
                     env_b["stock.lot"].create(vals)
                     env_b.flush_all()
                     outcome["b"] = "created"
-                except UniqueViolation:
+                except (UniqueViolation, ValidationError):
+                    # the index (B checked before A committed) or, if B started
+                    # after A's commit, the uniqueness check itself
                     outcome["b"] = "refused"
                     cr_b.rollback()
 
             thread = threading.Thread(target=user_b)
             with mute_logger("odoo.sql_db"):
                 thread.start()
-                thread.join(1.0)
+                self.wait_for_lock_wait()
                 self.assertTrue(thread.is_alive(), "B must wait for A's insert")
                 cr_a.commit()
                 thread.join(30)
@@ -183,7 +203,7 @@ class TestAuditConcurrency(unittest.TestCase):
             sequence_a = event_a.sequence
             thread = threading.Thread(target=user_b)
             thread.start()
-            thread.join(1.0)
+            self.wait_for_lock_wait()
             self.assertTrue(thread.is_alive(), "B must wait for A's chain head")
             cr_a.commit()
         finally:

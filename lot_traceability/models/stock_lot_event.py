@@ -183,7 +183,7 @@ class StockLotEvent(models.Model):
                 """
                 CREATE TABLE IF NOT EXISTS %(head)s (
                     company_id integer PRIMARY KEY
-                        REFERENCES res_company(id) ON DELETE RESTRICT,
+                        REFERENCES res_company(id) ON DELETE CASCADE,
                     sequence integer NOT NULL DEFAULT 0,
                     hash varchar NOT NULL DEFAULT ''
                 );
@@ -351,21 +351,22 @@ class StockLotEvent(models.Model):
     def _lock_head(self, company_id):
         """Lock the company's chain head; return the last (sequence, hash)."""
         cr = self.env.cr
-        cr.execute(
-            SQL(
-                "INSERT INTO %s (company_id) VALUES (%s) "
-                "ON CONFLICT (company_id) DO NOTHING",
-                SQL.identifier(HEAD_TABLE),
-                company_id,
-            )
+        lock = SQL(
+            "SELECT sequence FROM %s WHERE company_id = %s FOR UPDATE",
+            SQL.identifier(HEAD_TABLE),
+            company_id,
         )
-        cr.execute(
-            SQL(
-                "SELECT sequence FROM %s WHERE company_id = %s FOR UPDATE",
-                SQL.identifier(HEAD_TABLE),
-                company_id,
+        cr.execute(lock)
+        if not cr.fetchone():  # a company created since installation
+            cr.execute(
+                SQL(
+                    "INSERT INTO %s (company_id) VALUES (%s) "
+                    "ON CONFLICT (company_id) DO NOTHING",
+                    SQL.identifier(HEAD_TABLE),
+                    company_id,
+                )
             )
-        )
+            cr.execute(lock)
         # the log itself is authoritative; the head row is the lock
         cr.execute(
             SQL(
