@@ -527,3 +527,28 @@ class TestScreens(AuditCase):
         self.assertEqual(action["res_model"], "stock.lot.event")
         events = self.Event.search(action["domain"])
         self.assertEqual(events.mapped("event_type"), ["lot_created"])
+
+    def test_verify_menu_action_for_auditor(self):
+        auditor = new_test_user(
+            self.env,
+            "aud.verify",
+            groups="lot_traceability.group_lot_traceability_auditor",
+        )
+        server_action = self.env.ref("lot_traceability.stock_lot_event_verify_action")
+        result = server_action.with_user(auditor).run()
+        self.assertEqual(result["res_model"], "stock.lot.event.verification")
+        verification = self.env[result["res_model"]].browse(result["res_id"])
+        self.assertTrue(verification.all_ok)
+        self.assertEqual(verification.line_ids.company_id, self.company)
+        self.assertEqual(
+            verification.line_ids.head_hash,
+            self.Event.get_head_hash()[self.company.id]["hash"],
+        )
+        # the document of an event opens from it
+        lot = self.flows.lot(self.product, "AUD-DOC-1")
+        receipt = self.flows.receive(self.supplier, self.product, [(lot, 1.0)])
+        event = self.events(lot, event_type="received")
+        action = event.with_user(auditor).action_open_document()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("stock.picking", receipt.id)
+        )
