@@ -11,6 +11,7 @@
     "license": "LGPL-3",
     "application": False,
     "uninstall_hook": "uninstall_hook",
+    "post_init_hook": "post_init_hook",
     "installable": True,
     "depends": [
         "stock",
@@ -42,6 +43,10 @@
         "data/barcode_rule_data.xml",
         "views/stock_lot_numbering_rule_views.xml",
         "views/stock_lot_supplier_views.xml",
+        # audit trail (issue 7)
+        "security/stock_lot_event_security.xml",
+        "data/stock_lot_event_data.xml",
+        "views/stock_lot_event_views.xml",
         "views/lot_traceability_menus.xml",
     ],
     "demo": [

@@ -79,7 +79,7 @@ class TestNumberingConcurrency(unittest.TestCase):
                 SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(cls.db))
             )
 
-    def draw_and_create(self, cr, rule_id, moment):
+    def draw_and_create(self, cr, rule_id, moment, create=True):
         """One user's request: draw a number, create the lot (not committed)."""
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         rule = env["stock.lot.numbering.rule"].browse(rule_id)
@@ -88,8 +88,9 @@ class TestNumberingConcurrency(unittest.TestCase):
             product, moment, env["stock.warehouse"].browse(self.warehouse_id)
         )
         name = rule._next_names(values)[0]
-        env["stock.lot"].create({"name": name, "product_id": product.id})
-        env.flush_all()
+        if create:
+            env["stock.lot"].create({"name": name, "product_id": product.id})
+            env.flush_all()
         return name
 
     def committed_lots(self):
@@ -102,11 +103,18 @@ class TestNumberingConcurrency(unittest.TestCase):
     def test_two_open_transactions_draw_different_numbers(self):
         moment = datetime(2030, 1, 1, 10)
         with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
-            name_a = self.draw_and_create(cr_a, self.yearly_id, moment)
-            name_b = self.draw_and_create(cr_b, self.yearly_id, moment)
+            # both transactions open at once draw their numbers...
+            name_a = self.draw_and_create(cr_a, self.yearly_id, moment, create=False)
+            name_b = self.draw_and_create(cr_b, self.yearly_id, moment, create=False)
             self.assertNotEqual(name_a, name_b)
-            cr_b.commit()
             cr_a.commit()
+            cr_b.commit()
+            # ...and create their lots (one after the other: creating a lot
+            # appends to the company's audit chain, which serialises them)
+            for cr, name in ((cr_a, name_a), (cr_b, name_b)):
+                env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+                env["stock.lot"].create({"name": name, "product_id": self.product_id})
+                cr.commit()
         self.assertEqual(self.committed_lots()[-2:], sorted([name_a, name_b]))
         self.assertEqual({name_a, name_b}, {"Y-30001-0001", "Y-30001-0002"})
 

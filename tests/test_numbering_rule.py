@@ -431,7 +431,10 @@ class TestNormalisation(NumberingCase):
         self.assertEqual(lot.name, "Lot-7")
         lot.name = "\tLot-\n8 "
         self.assertEqual(lot.name, "Lot-8")
-        self.assertEqual(self.flows.lot(self.pepper, "lot-8").name, "lot-8")
+        # case is kept, but a case variant of an existing lot is refused
+        with self.assertRaisesRegex(ValidationError, "differ only by case"):
+            self.flows.lot(self.pepper, "lot-8")
+        self.assertEqual(self.flows.lot(self.pepper, "lot-9").name, "lot-9")
 
     def test_duplicate_after_normalisation_is_refused(self):
         self.flows.lot(self.pepper, "P-1")

@@ -164,3 +164,16 @@ class TestSupplierLot(LotTraceabilityCase):
         self.assertEqual(
             [lot_id for lot_id, __ in found], received.move_line_ids.lot_id.ids
         )
+
+
+class TestCustomerReturnIsNoSupplier(LotTraceabilityCase):
+    def test_customer_return_leaves_the_supplier_alone(self):
+        f = Flows(self.env)
+        product = f.product("Return Jam")
+        customer = f.partner("Return Customer")
+        lot = f.lot(product, "JAM-MADE-HERE")
+        f.receive(f.partner("Jam Maker"), product, [(lot, 10.0)])
+        lot.supplier_id = False  # as if produced here
+        delivery = f.deliver(customer, product, [(lot, 4.0)])
+        f.return_delivery(delivery, lot, 1.0)
+        self.assertFalse(lot.supplier_id)

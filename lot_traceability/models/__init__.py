@@ -25,3 +25,5 @@ from . import stock_picking_receipt
 from . import mrp_production_numbering
 from . import barcode_rule
 from . import barcode_nomenclature
+from . import stock_lot_event
+from . import stock_lot_audit

@@ -168,6 +168,52 @@ class StockLotHolds(models.Model):
 class StockLotRecalls(models.Model):
     _inherit = "stock.lot"
 
+    recall_count = fields.Integer(
+        compute="_compute_recall_count", help="Recalls that reached this lot."
+    )
+    near_expiry = fields.Boolean(
+        compute="_compute_near_expiry",
+        help="The alert date is reached but the lot has not expired yet.",
+    )
+
+    @api.depends_context("uid")
+    def _compute_recall_count(self):
+        if not self.ids or not self.env.user.has_group(TRACE_GROUP):
+            self.recall_count = 0
+            return
+        counts = dict(
+            self.env["stock.lot.recall.line"]._read_group(
+                [("kind", "=", "lot"), ("lot_id", "in", self.ids)],
+                ["lot_id"],
+                ["recall_id:count_distinct"],
+            )
+        )
+        for lot in self:
+            lot.recall_count = counts.get(lot._origin, 0)
+
+    @api.depends("alert_date", "expiration_date")
+    def _compute_near_expiry(self):
+        now = fields.Datetime.now()
+        for lot in self:
+            lot.near_expiry = bool(
+                lot.alert_date
+                and lot.alert_date <= now
+                and not (lot.expiration_date and lot.expiration_date <= now)
+            )
+
+    def action_view_recalls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "lot_traceability.stock_lot_recall_action"
+        )
+        recalls = (
+            self.env["stock.lot.recall.line"]
+            .search([("kind", "=", "lot"), ("lot_id", "=", self.id)])
+            .recall_id
+        )
+        action["domain"] = [("id", "in", recalls.ids)]
+        return action
+
     def action_new_recall(self):
         """Open a new mock recall of these lots."""
         self.env["stock.lot.hold"]._check_group(

@@ -76,14 +76,18 @@ class StockLotGenealogy(models.AbstractModel):
         self.env.flush_all()
         companies = self.env.companies.ids
         cr = self.env.cr
+        # One statement: the timeout that protects the server, and no JIT (the
+        # walk's cost estimate crosses jit_above_cost and PostgreSQL spends
+        # ~200 ms compiling a plan that runs in a few; see bench/README.md).
         cr.execute(
             SQL(
-                "SELECT current_setting('statement_timeout'), "
-                "set_config('statement_timeout', %s, true)",
+                "SELECT current_setting('statement_timeout'), current_setting('jit'), "
+                "set_config('statement_timeout', %s, true), "
+                "set_config('jit', 'off', true)",
                 TIMEOUT,
             )
         )
-        previous_timeout = cr.fetchone()[0]
+        previous_timeout, previous_jit = cr.fetchone()[:2]
         try:
             edges, gaps = self._walk(lots.ids, direction, companies)
             depths = self._depths(lots.ids, edges, direction)
@@ -114,7 +118,12 @@ class StockLotGenealogy(models.AbstractModel):
                 )
             ) from error
         cr.execute(
-            SQL("SELECT set_config('statement_timeout', %s, true)", previous_timeout)
+            SQL(
+                "SELECT set_config('statement_timeout', %s, true), "
+                "set_config('jit', %s, true)",
+                previous_timeout,
+                previous_jit,
+            )
         )
         if details:
             result["stats"] = {

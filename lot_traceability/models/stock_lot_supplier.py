@@ -8,12 +8,14 @@ capture stay apart from the genealogy and hold code.
 
 import logging
 import re
+import unicodedata
 from collections import defaultdict
 
 from psycopg2 import errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
@@ -24,6 +26,26 @@ _logger = logging.getLogger(__name__)
 LOT_NAME_UNIQUE_INDEX = "stock_lot_normalised_name_product_company_uniq"
 NORMALISED_NAME_SQL = "btrim(regexp_replace(name, '[\\r\\n\\t]', '', 'g'))"
 CONTROL_CHARS_RE = re.compile(r"[\r\n\t]")
+
+
+def escape_like(value):
+    """``value`` as a literal (I)LIKE pattern."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def check_lot_name_characters(name):
+    """Refuse control characters left after normalisation (NUL, ESC, BEL...):
+    they do not print, scan or search."""
+    if isinstance(name, str) and any(
+        unicodedata.category(char) == "Cc" for char in name
+    ):
+        raise ValidationError(
+            _(
+                "Lot name %(name)r contains a control character: type it again "
+                "without it.",
+                name=name,
+            )
+        )
 
 
 def normalise_lot_name(name):
@@ -96,6 +118,7 @@ class StockLot(models.Model):
         for vals in vals_list:
             if "name" in vals:
                 vals["name"] = normalise_lot_name(vals["name"])
+                check_lot_name_characters(vals["name"])
             if "supplier_lot_name" in vals:
                 vals["supplier_lot_name"] = normalise_lot_name(
                     vals["supplier_lot_name"]
@@ -108,6 +131,7 @@ class StockLot(models.Model):
     def write(self, vals):
         if "name" in vals:
             vals["name"] = normalise_lot_name(vals["name"])
+            check_lot_name_characters(vals["name"])
         if "supplier_lot_name" in vals:
             vals["supplier_lot_name"] = normalise_lot_name(vals["supplier_lot_name"])
         if vals.get("name"):
@@ -144,23 +168,47 @@ class StockLot(models.Model):
         ]
         if not keys:
             return
+        # case-insensitive: a lot number differing only by case from another
+        # one of the product is refused (it scans and reads as the same lot)
         existing = self.search_fetch(
-            [
-                ("name", "in", [key[0] for key in keys]),
-                ("product_id", "in", [key[1] for key in keys]),
-                ("id", "not in", exclude.ids if exclude else []),
-            ],
+            expression.AND(
+                [
+                    expression.OR(
+                        [[("name", "=ilike", escape_like(key[0]))] for key in keys]
+                    ),
+                    [
+                        ("product_id", "in", [key[1] for key in keys]),
+                        ("id", "not in", exclude.ids if exclude else []),
+                    ],
+                ]
+            ),
             ["name", "product_id", "company_id"],
         )
         companies = defaultdict(set)
+        spelled = {}
         for lot in existing:
-            companies[lot.name, lot.product_id.id].add(lot.company_id.id)
+            companies[lot.name.casefold(), lot.product_id.id].add(lot.company_id.id)
+            spelled[lot.name.casefold(), lot.product_id.id] = lot.name
         duplicates = []
         for name, product, company in keys:
-            taken = companies[name, product]
+            taken = companies[name.casefold(), product]
             if taken and (company in taken or False in taken or not company):
-                duplicates.append((name, product))
-            companies[name, product].add(company)
+                other = spelled.get((name.casefold(), product), name)
+                duplicates.append(
+                    (
+                        name
+                        if other == name
+                        else _(
+                            "%(name)s (lot %(other)s exists: lot numbers that "
+                            "differ only by case are refused)",
+                            name=name,
+                            other=other,
+                        ),
+                        product,
+                    )
+                )
+            companies[name.casefold(), product].add(company)
+            spelled.setdefault((name.casefold(), product), name)
         if duplicates:
             products = self.env["product.product"].browse(
                 [product for __, product in duplicates]

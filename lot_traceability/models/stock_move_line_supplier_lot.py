@@ -107,7 +107,8 @@ class StockMoveLine(models.Model):
     def _prepare_new_lot_vals(self):
         vals = super()._prepare_new_lot_vals()
         picking = self.picking_id
-        if picking.picking_type_id.code != "incoming":
+        # from a vendor only: a customer return is an incoming transfer too
+        if self.location_id.usage != "supplier":
             return vals
         supplier = picking.partner_id.commercial_partner_id
         vals["receipt_date"] = fields.Datetime.now()
@@ -143,7 +144,7 @@ class StockMoveLine(models.Model):
         """Receipt lines into an existing lot: complete the lot's supplier data
         (never overwrite it)."""
         for line in self.filtered(
-            lambda ml: ml.lot_id and ml.picking_id.picking_type_id.code == "incoming"
+            lambda ml: ml.lot_id and ml.location_id.usage == "supplier"
         ):
             lot, vals = line.lot_id, {}
             supplier = line.picking_id.partner_id.commercial_partner_id

@@ -1,0 +1,216 @@
+# Copyright 2026 lot_traceability contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Concurrent users on committed data, with real separate cursors.
+
+Runs on a throwaway copy of the template database ``./setup/test`` builds, as
+``test_hold_concurrency.py`` does: each cursor is its own PostgreSQL
+transaction (REPEATABLE READ, like Odoo's requests), and a request that fails
+with a serialization error is retried, as Odoo does.
+"""
+
+import os
+import threading
+import time
+import unittest
+import uuid
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from psycopg2.errors import SerializationFailure, UniqueViolation
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import ValidationError
+from odoo.modules.registry import Registry
+from odoo.sql_db import db_connect
+from odoo.tools import SQL, mute_logger
+
+from .flows import Flows
+
+
+@unittest.skipUnless(
+    os.environ.get("LT_TEST_TEMPLATE_DB"), "needs ./setup/test's template database"
+)
+class TestAuditConcurrency(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.db = f"lt_audit_race_{uuid.uuid4().hex[:10]}"
+        with db_connect("postgres").cursor() as cr:
+            cr._cnx.autocommit = True
+            cr.execute(
+                SQL(
+                    "CREATE DATABASE %s TEMPLATE %s",
+                    SQL.identifier(cls.db),
+                    SQL.identifier(os.environ["LT_TEST_TEMPLATE_DB"]),
+                )
+            )
+        with patch.dict(odoo.tools.config.options, test_enable=False):
+            cls.registry = Registry(cls.db)
+        with cls.env() as env:
+            cls.company_id = env.company.id
+            cls.product_id = Flows(env).product(f"Race Salt {uuid.uuid4().hex[:6]}").id
+
+    @classmethod
+    def tearDownClass(cls):
+        Registry.delete(cls.db)
+        odoo.sql_db.close_db(cls.db)
+        with db_connect("postgres").cursor() as cr:
+            cr._cnx.autocommit = True
+            cr.execute(
+                SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(cls.db))
+            )
+
+    @classmethod
+    @contextmanager
+    def env(cls):
+        with cls.registry.cursor() as cr:  # commits on success
+            yield api.Environment(cr, SUPERUSER_ID, {})
+
+    def retrying(self, work, attempts=10):
+        """Odoo's request retry on serialization failures."""
+        for attempt in range(attempts):
+            try:
+                with self.env() as env:
+                    return work(env)
+            except SerializationFailure:
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("still failing after retries")
+
+    def wait_for_lock_wait(self, timeout=20.0):
+        """Until another session of the test database waits on a lock."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with db_connect("postgres").cursor() as cr:
+                cr.execute(
+                    SQL(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE datname = %s AND wait_event_type = 'Lock'",
+                        self.db,
+                    )
+                )
+                if cr.fetchone()[0]:
+                    return
+            time.sleep(0.05)
+        self.fail("the second transaction never waited for the first")
+
+    def chain(self):
+        with self.env() as env:
+            company = env["res.company"].browse(self.company_id)
+            result = env["stock.lot.event"]._verify_chain(company)
+            env.cr.execute(
+                SQL(
+                    "SELECT sequence FROM stock_lot_event WHERE company_id = %s "
+                    "ORDER BY sequence",
+                    self.company_id,
+                )
+            )
+            return result, [sequence for (sequence,) in env.cr.fetchall()]
+
+    def test_same_lot_name_by_two_users_gives_one_lot(self):
+        name = f"RACE-LOT-{uuid.uuid4().hex[:6]}"
+        cr_a = self.registry.cursor()
+        cr_b = self.registry.cursor()
+        outcome = {}
+        try:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            env_b = api.Environment(cr_b, SUPERUSER_ID, {})
+            vals = {"name": name, "product_id": self.product_id}
+            # both users' checks run before either commits: neither sees the other
+            env_a["stock.lot"].create(vals)
+            env_a.flush_all()
+
+            def user_b():
+                try:
+                    env_b["stock.lot"].create(vals)
+                    env_b.flush_all()
+                    outcome["b"] = "created"
+                except (UniqueViolation, ValidationError):
+                    # the index (B checked before A committed) or, if B started
+                    # after A's commit, the uniqueness check itself
+                    outcome["b"] = "refused"
+                    cr_b.rollback()
+
+            thread = threading.Thread(target=user_b)
+            with mute_logger("odoo.sql_db"):
+                thread.start()
+                self.wait_for_lock_wait()
+                self.assertTrue(thread.is_alive(), "B must wait for A's insert")
+                cr_a.commit()
+                thread.join(30)
+            self.assertEqual(outcome.get("b"), "refused")
+            cr_b.rollback()
+        finally:
+            cr_a.close()
+            cr_b.close()
+        with self.env() as env:
+            lots = env["stock.lot"].search([("name", "=", name)])
+            self.assertEqual(len(lots), 1)
+            created = env["stock.lot.event"].search(
+                [("lot_ids", "in", lots.ids), ("event_type", "=", "lot_created")]
+            )
+            self.assertEqual(len(created), 1)
+        result, __ = self.chain()
+        self.assertTrue(result["ok"], result["message"])
+
+    def test_parallel_appends_never_fork(self):
+        per_thread, threads = 8, 3
+        errors = []
+        __, before = self.chain()
+
+        def append(env, tag, index):
+            return (
+                env["stock.lot.event"]
+                ._append("recall_run", payload={"thread": tag, "index": index})
+                .id
+            )
+
+        def worker(tag):
+            try:
+                for index in range(per_thread):
+                    self.retrying(lambda env, t=tag, i=index: append(env, t, i))
+            except Exception as error:  # reported by the main thread
+                errors.append(error)
+
+        workers = [
+            threading.Thread(target=worker, args=(f"t{n}",)) for n in range(threads)
+        ]
+        for thread in workers:
+            thread.start()
+        for thread in workers:
+            thread.join(120)
+        self.assertEqual(errors, [])
+        result, sequences = self.chain()
+        self.assertTrue(result["ok"], result["message"])
+        total = len(before) + per_thread * threads
+        self.assertEqual(sequences, list(range(1, total + 1)))  # gapless, no fork
+
+    def test_second_append_waits_and_is_retried(self):
+        """B appends while A holds the chain head: B waits, then fails with a
+        serialization error (its snapshot is stale), and succeeds on retry."""
+        cr_a = self.registry.cursor()
+        outcome = {"attempts": 0}
+
+        def user_b():
+            def work(env):
+                outcome["attempts"] += 1
+                return env["stock.lot.event"]._append("recall_completed").sequence
+
+            outcome["sequence"] = self.retrying(work)
+
+        try:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            event_a = env_a["stock.lot.event"]._append("recall_run")
+            sequence_a = event_a.sequence
+            thread = threading.Thread(target=user_b)
+            thread.start()
+            self.wait_for_lock_wait()
+            self.assertTrue(thread.is_alive(), "B must wait for A's chain head")
+            cr_a.commit()
+        finally:
+            cr_a.close()
+        thread.join(60)
+        self.assertFalse(thread.is_alive())
+        self.assertEqual(outcome["sequence"], sequence_a + 1)
+        self.assertGreaterEqual(outcome["attempts"], 2)  # retried once
+        result, __ = self.chain()
+        self.assertTrue(result["ok"], result["message"])
