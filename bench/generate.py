@@ -573,18 +573,19 @@ class Generator:
             raise RuntimeError("the hub lot does not reach 10% of the lots")
         self.hub_reach = reached
         # The typical lot: a mid-level lot whose full genealogy is the median
-        # of a sample.
+        # of a sample (with lots both upstream and downstream).
         rnd = random.Random(4)
         mid = [
             lot for lot, lvl in self.lot_level.items() if lvl == self.conf["depth"] // 2
         ]
-        sample = rnd.sample(mid, min(41, len(mid)))
+        sample = rnd.sample(mid, min(101, len(mid)))
         sizes = sorted(
-            (
-                len(self.closure(lot, self.children) | self.closure(lot, self.parents)),
-                lot,
-            )
+            (len(down | up), lot)
             for lot in sample
+            for down, up in [
+                (self.closure(lot, self.children), self.closure(lot, self.parents))
+            ]
+            if len(down) > 1 and len(up) > 1
         )
         self.typical_reach, self.typical_lot = sizes[len(sizes) // 2]
 
