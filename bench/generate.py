@@ -52,7 +52,8 @@ SUPPLIERS = 12
 LOT_QTY = 1000  # manufactured lot
 RAW_LOT_QTY = 5000
 HUB_SHARE = 0.05  # share of level-1 MOs using the hub lot (raised until reached)
-HUB_MIN_SHARE = 0.1  # the hub reaches at least this share of all lots (≥10k at large)
+HUB_MIN_SHARE = 0.1  # the hub reaches at least this share of all lots downstream
+HUB_MIN_DOWNSTREAM = {"large": 10000}  # and at large scale at least 10k lots
 DELIVERIES_PER_LOT = 6  # intermediate levels
 DELIVERIES_PER_FINAL_LOT = 45
 RETURN_RATE = 0.02
@@ -566,11 +567,14 @@ class Generator:
                 reached,
                 share,
             )
-            if reached >= HUB_MIN_SHARE * lots:
+            downstream = reached - 1
+            if downstream >= max(
+                HUB_MIN_SHARE * lots, HUB_MIN_DOWNSTREAM.get(self.scale, 0)
+            ):
                 break
             share *= 2
         else:
-            raise RuntimeError("the hub lot does not reach 10% of the lots")
+            raise RuntimeError("the hub lot does not reach enough lots downstream")
         self.hub_reach = reached
         # The typical lot: a mid-level lot whose full genealogy is the median
         # of a sample (with lots both upstream and downstream).
