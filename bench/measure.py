@@ -16,6 +16,7 @@ skipped with the reason, and run as soon as the model exists.
 
 import glob
 import json
+import logging
 import math
 import os
 import signal
@@ -83,12 +84,17 @@ def time_limit(seconds, cr):
         )
     )
     previous = signal.signal(signal.SIGALRM, handler)
+    # a query stopped by the cap is expected: not an error worth a log line
+    sql_logger = logging.getLogger("odoo.sql_db")
+    level = sql_logger.level
+    sql_logger.setLevel(logging.CRITICAL)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sql_logger.setLevel(level)
 
 
 def expand_traceability_report(env, lot):
