@@ -666,6 +666,7 @@ class Bench:
                 )
                 picking.action_confirm()
                 env.flush_all()
+                queries = env.cr.sql_log_count
                 started = time.perf_counter()
                 picking.action_assign()
                 count = len(picking.move_line_ids)
@@ -673,12 +674,13 @@ class Bench:
                 result = picking.button_validate()
                 env.flush_all()
                 elapsed = time.perf_counter() - started
+                queries = env.cr.sql_log_count - queries
                 if result is not True or picking.state != "done" or count != 500:
                     raise HarnessError(
                         f"the delivery was not validated ({picking.state}, "
                         f"{count} lines)"
                     )
-                return elapsed
+                return elapsed, queries
 
             def measure_variant(what, context=None):
                 runs = []
@@ -689,11 +691,12 @@ class Bench:
 
                 m = self.measure(fn, reps=5)
                 m.pop("result")
-                # time of reservation + validation only (not the picking creation)
-                cold, warm = runs[0], runs[1:]
+                # reservation + validation only (not the picking's creation)
+                cold, warm = runs[0][0], [run[0] for run in runs[1:]]
                 m.update(
                     what=what,
                     lot="500 lines",
+                    queries=runs[-1][1],
                     cold_ms=round(cold * 1000, 1),
                     p50_ms=round(statistics.median(warm) * 1000, 1),
                     p95_ms=round(percentile(warm, 95) * 1000, 1),
