@@ -240,3 +240,21 @@ lt_bootstrap() {
     lt_ensure_pg
     lt_write_conf
 }
+
+# --- browser tests (issue 9) ---------------------------------------------------
+# Odoo's HttpCase drives Chromium through the DevTools protocol with
+# websocket-client, which Odoo's requirements leave out (HttpCase then *skips*).
+# It goes into .local/browser-packages, on PYTHONPATH for the browser runs only,
+# so the shared .venv and setup/requirements.txt stay as they are.
+LT_BROWSER_SITE="$LT_STATE/browser-packages"
+lt_ensure_browser() {
+    command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 \
+        || lt_die "Chromium is needed for the browser tours and screenshots:
+    apt-get install -y chromium"
+    if ! PYTHONPATH="$LT_BROWSER_SITE" "$LT_VENV/bin/python" -c 'import websocket' 2>/dev/null; then
+        lt_say "installing websocket-client into .local/browser-packages (log: $LT_LOG/pip-browser.log)"
+        "$LT_VENV/bin/pip" install --quiet --target "$LT_BROWSER_SITE" "websocket-client==1.8.0" \
+            >"$LT_LOG/pip-browser.log" 2>&1 || lt_die "pip install websocket-client failed, see $LT_LOG/pip-browser.log"
+    fi
+    export PYTHONPATH="$LT_BROWSER_SITE${PYTHONPATH:+:$PYTHONPATH}"
+}
