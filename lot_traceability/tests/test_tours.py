@@ -91,3 +91,53 @@ class TestTours(HttpCase):
         lot = receipt.move_line_ids.lot_id
         self.assertEqual(lot.supplier_lot_name, "SRF-TOUR-7")
         self.assertEqual(lot.supplier_id, supplier)
+
+    def _lot(self, name):
+        return self.env["stock.lot"].search([("name", "=", name)], limit=1)
+
+    def test_02_hold_delivery_release(self):
+        """Hold a lot, see its delivery refused, release it with a signature."""
+        lot = self._lot(f"SAUCE-{YY}-0002")
+        customer = self.env.ref("lot_traceability.partner_corner_deli_demo")
+        delivery = self._picking(self.warehouse.out_type_id, customer, self.sauce, 10)
+        delivery.move_line_ids.unlink()  # nothing reserved: the user picks the lot
+        self.start_tour(
+            f"/odoo/action-stock.action_production_lot_form/{lot.id}",
+            "lot_traceability_hold_place",
+            login="qm_alice",
+        )
+        hold = lot.active_hold_ids
+        self.assertEqual(hold.state, "active")
+        self.assertEqual(hold.placed_by_id, self.alice)
+        self.start_tour(
+            f"/odoo/action-stock.action_picking_tree_all/{delivery.id}",
+            "lot_traceability_hold_delivery",
+            login="qm_alice",
+        )
+        self.assertNotEqual(delivery.state, "done")
+        self.assertFalse(delivery.move_line_ids.filtered(lambda ml: ml.lot_id == lot))
+        # four eyes: the placer cannot decide, another Quality Manager signs
+        self.start_tour(
+            f"/odoo/action-lot_traceability.stock_lot_hold_action/{hold.id}",
+            "lot_traceability_hold_release",
+            login="qm_bob",
+        )
+        self.assertEqual(hold.state, "released")
+        self.assertEqual(hold.decided_by_id, self.bob)
+        self.assertTrue(hold.signature_valid)
+        self.assertEqual(lot.hold_state, "free")
+
+    def test_03_mock_recall_report(self):
+        """A mock recall from the demo's shared tomato lot, and its report."""
+        lot = self._lot(f"TOM-{YY}-0001")
+        self.start_tour(
+            f"/odoo/action-stock.action_production_lot_form/{lot.id}",
+            "lot_traceability_recall",
+            login="qm_alice",
+        )
+        recall = self.env["stock.lot.recall"].search(
+            [("origin_lot_ids", "in", lot.ids)], limit=1
+        )
+        self.assertEqual(recall.state, "traced")
+        self.assertEqual(recall.kind, "mock")
+        self.assertEqual(recall.customer_count, 4)
