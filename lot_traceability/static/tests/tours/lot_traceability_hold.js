@@ -74,12 +74,8 @@ registry.category("web_tour.tours").add("lot_traceability_hold_delivery", {
             run: "click",
         },
         {
-            content: "Pick the held lot's stock",
-            trigger: ".modal .o_data_row .o_field_widget[name=quant_id] input",
-            run: `edit ${LOT}`,
-        },
-        {
-            trigger: `.o-autocomplete--dropdown-menu .ui-menu-item a:contains(${LOT})`,
+            content: "Pick the held lot's stock in the list of quants",
+            trigger: `.modal .o_data_row:contains(${LOT}) td:contains(${LOT})`,
             run: "click",
         },
         {
@@ -104,7 +100,12 @@ registry.category("web_tour.tours").add("lot_traceability_hold_delivery", {
             run: "click",
         },
         {
-            trigger: "body:not(:has(.modal))",
+            content: "Discard: the held lot never joins the delivery",
+            trigger: "body:not(:has(.modal)) .o_form_button_cancel",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_renderer.o_form_saved",
         },
     ],
 });
@@ -137,7 +138,15 @@ registry.category("web_tour.tours").add("lot_traceability_hold_release", {
             trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Released)",
         },
         {
+            trigger: ".o_notebook .nav-link:contains(Decision)",
+            run: "click",
+        },
+        {
+            content: "Signed by the second Quality Manager, meaning Released",
             trigger: ".o_form_view .o_field_widget[name=signature_name]:contains(Bob Quality)",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=signature_meaning]:contains(Released)",
         },
     ],
 });
