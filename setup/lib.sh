@@ -224,7 +224,9 @@ lt_odoo() {
 # the addon's source, Odoo's version and the Python requirements.
 lt_addon_hash() {
     {
-        (cd "$LT_ROOT" && find "$LT_MODULE" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
+        # the browser tours (tests/, static/tests/) are read at run time, not installed
+        (cd "$LT_ROOT" && find "$LT_MODULE" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' \
+            ! -path "$LT_MODULE/tests/*" ! -path "$LT_MODULE/static/tests/*" -print0 \
             | sort -z | xargs -0 sha256sum)
         lt_odoo_version
         stat -c '%n %s %Y' "$ODOO_SRC/odoo/release.py" "$ODOO_SRC"/addons/{stock,mrp,purchase_stock,sale_stock,product_expiry}/__manifest__.py
