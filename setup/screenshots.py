@@ -134,7 +134,12 @@ class Browser:
                 time.sleep(1.5)  # let fonts, avatars and animations settle
                 return
             time.sleep(0.3)
-        raise RuntimeError(f"{selector!r} with {text!r} not shown in {timeout}s")
+        failure = os.path.join(tempfile.gettempdir(), "lt_screenshots_failure.png")
+        self.capture(failure)
+        raise RuntimeError(
+            f"{selector!r} with {text!r} not shown in {timeout}s at "
+            f"{self.evaluate('location.href')} (what the browser showed: {failure})"
+        )
 
     def open(self, url, session_id):
         self.send("Network.enable")
@@ -155,6 +160,11 @@ class Browser:
             raise RuntimeError(f"nothing to click at {selector!r}")
 
     def capture(self, path):
+        # toasts (e.g. "The page is out of date": the bus has no websocket in
+        # a threaded server) would cover the screen
+        self.evaluate(
+            "document.querySelectorAll('.o_notification').forEach(n => n.remove())"
+        )
         data = self.send("Page.captureScreenshot", format="png")["data"]
         with open(path, "wb") as file:
             file.write(base64.b64decode(data))
@@ -225,7 +235,12 @@ def main(url, db, out):
     try:
         # the trace screen: everything made from the shared tomato lot
         browser.open(f"{lot_form}/{tomato}", session_id)
-        browser.wait("button[name=action_open_downstream]")
+        browser.wait(".o_form_view .o-form-buttonbox")
+        if not browser.evaluate(
+            "!!document.querySelector('button[name=action_open_downstream]')"
+        ):  # a narrow screen puts it under "More"
+            browser.click(".o-form-buttonbox .o_button_more")
+            browser.wait("button[name=action_open_downstream]")
         browser.click("button[name=action_open_downstream]")
         browser.wait(".o_field_widget[name=tree_line_ids] .o_data_row", f"SAUCE-{YY}")
         browser.capture(f"{out}/trace.png")
