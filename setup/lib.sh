@@ -250,9 +250,17 @@ lt_bootstrap() {
 # so the shared .venv and setup/requirements.txt stay as they are.
 LT_BROWSER_SITE="$LT_STATE/browser-packages"
 lt_ensure_browser() {
+    local packages=("$@")  # more Debian packages a caller needs (poppler-utils)
     command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 \
-        || lt_die "Chromium is needed for the browser tours and screenshots:
-    apt-get install -y chromium"
+        || packages+=(chromium)
+    if [ ${#packages[@]} -gt 0 ]; then
+        [ "$(id -u)" -eq 0 ] || lt_die "missing system packages for the browser. As root, run:
+    apt-get update && apt-get install -y ${packages[*]}"
+        lt_say "installing system packages: ${packages[*]}"
+        apt-get update -q >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}" >"$LT_LOG/apt-browser.log" 2>&1 \
+            || lt_die "apt-get install failed, see $LT_LOG/apt-browser.log"
+    fi
     if ! PYTHONPATH="$LT_BROWSER_SITE" "$LT_VENV/bin/python" -c 'import websocket' 2>/dev/null; then
         lt_say "installing websocket-client into .local/browser-packages (log: $LT_LOG/pip-browser.log)"
         "$LT_VENV/bin/pip" install --quiet --target "$LT_BROWSER_SITE" "websocket-client==1.8.0" \

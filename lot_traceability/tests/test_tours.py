@@ -86,6 +86,7 @@ class TestTours(HttpCase):
             f"/odoo/action-stock.action_picking_tree_all/{receipt.id}",
             "lot_traceability_gs1_receipt",
             login="qm_alice",
+            timeout=180,
         )
         self.assertEqual(receipt.state, "done")
         lot = receipt.move_line_ids.lot_id
@@ -105,6 +106,7 @@ class TestTours(HttpCase):
             f"/odoo/action-stock.action_production_lot_form/{lot.id}",
             "lot_traceability_hold_place",
             login="qm_alice",
+            timeout=180,
         )
         hold = lot.active_hold_ids
         self.assertEqual(hold.state, "active")
@@ -113,6 +115,7 @@ class TestTours(HttpCase):
             f"/odoo/action-stock.action_picking_tree_all/{delivery.id}",
             "lot_traceability_hold_delivery",
             login="qm_alice",
+            timeout=180,
         )
         self.assertNotEqual(delivery.state, "done")
         self.assertFalse(delivery.move_line_ids.filtered(lambda ml: ml.lot_id == lot))
@@ -121,6 +124,7 @@ class TestTours(HttpCase):
             f"/odoo/action-lot_traceability.stock_lot_hold_action/{hold.id}",
             "lot_traceability_hold_release",
             login="qm_bob",
+            timeout=180,
         )
         self.assertEqual(hold.state, "released")
         self.assertEqual(hold.decided_by_id, self.bob)
@@ -134,6 +138,7 @@ class TestTours(HttpCase):
             f"/odoo/action-stock.action_production_lot_form/{lot.id}",
             "lot_traceability_recall",
             login="qm_alice",
+            timeout=180,
         )
         recall = self.env["stock.lot.recall"].search(
             [("origin_lot_ids", "in", lot.ids)], limit=1
