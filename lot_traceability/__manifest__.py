@@ -52,4 +52,10 @@
     "demo": [
         "demo/lot_traceability_demo.xml",
     ],
+    # browser tours (issue 9), run by ./setup/test
+    "assets": {
+        "web.assets_tests": [
+            "lot_traceability/static/tests/tours/*.js",
+        ],
+    },
 }

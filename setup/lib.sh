@@ -224,7 +224,9 @@ lt_odoo() {
 # the addon's source, Odoo's version and the Python requirements.
 lt_addon_hash() {
     {
-        (cd "$LT_ROOT" && find "$LT_MODULE" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 \
+        # the browser tours (tests/, static/tests/) are read at run time, not installed
+        (cd "$LT_ROOT" && find "$LT_MODULE" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' \
+            ! -path "$LT_MODULE/tests/*" ! -path "$LT_MODULE/static/tests/*" -print0 \
             | sort -z | xargs -0 sha256sum)
         lt_odoo_version
         stat -c '%n %s %Y' "$ODOO_SRC/odoo/release.py" "$ODOO_SRC"/addons/{stock,mrp,purchase_stock,sale_stock,product_expiry}/__manifest__.py
@@ -239,4 +241,30 @@ lt_bootstrap() {
     lt_ensure_venv
     lt_ensure_pg
     lt_write_conf
+}
+
+# --- browser tests (issue 9) ---------------------------------------------------
+# Odoo's HttpCase drives Chromium through the DevTools protocol with
+# websocket-client, which Odoo's requirements leave out (HttpCase then *skips*).
+# It goes into .local/browser-packages, on PYTHONPATH for the browser runs only,
+# so the shared .venv and setup/requirements.txt stay as they are.
+LT_BROWSER_SITE="$LT_STATE/browser-packages"
+lt_ensure_browser() {
+    local packages=("$@")  # more Debian packages a caller needs (poppler-utils)
+    command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 \
+        || packages+=(chromium)
+    if [ ${#packages[@]} -gt 0 ]; then
+        [ "$(id -u)" -eq 0 ] || lt_die "missing system packages for the browser. As root, run:
+    apt-get update && apt-get install -y ${packages[*]}"
+        lt_say "installing system packages: ${packages[*]}"
+        apt-get update -q >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${packages[@]}" >"$LT_LOG/apt-browser.log" 2>&1 \
+            || lt_die "apt-get install failed, see $LT_LOG/apt-browser.log"
+    fi
+    if ! PYTHONPATH="$LT_BROWSER_SITE" "$LT_VENV/bin/python" -c 'import websocket' 2>/dev/null; then
+        lt_say "installing websocket-client into .local/browser-packages (log: $LT_LOG/pip-browser.log)"
+        "$LT_VENV/bin/pip" install --quiet --target "$LT_BROWSER_SITE" "websocket-client==1.8.0" \
+            >"$LT_LOG/pip-browser.log" 2>&1 || lt_die "pip install websocket-client failed, see $LT_LOG/pip-browser.log"
+    fi
+    export PYTHONPATH="$LT_BROWSER_SITE${PYTHONPATH:+:$PYTHONPATH}"
 }
