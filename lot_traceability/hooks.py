@@ -3,8 +3,8 @@
 from odoo.tools import SQL
 from odoo.tools.sql import drop_index
 
+from .models.stock_lot import LOT_NAME_UNIQUE_INDEX
 from .models.stock_lot_event import HEAD_TABLE, TRIGGER, TRIGGER_FUNCTION
-from .models.stock_lot_supplier import LOT_NAME_UNIQUE_INDEX
 from .models.stock_move import UNBUILD_INDEX
 from .models.stock_move_line import LOT_DONE_INDEX
 

@@ -268,3 +268,28 @@ lt_ensure_browser() {
     fi
     export PYTHONPATH="$LT_BROWSER_SITE${PYTHONPATH:+:$PYTHONPATH}"
 }
+
+# --- lint tools (issue 9) -----------------------------------------------------
+# pre-commit, ruff and pylint-odoo come with .venv (setup/requirements.txt);
+# prettier and its XML plugin come from npm into .local/node, pinned here.
+LT_NODE_DIR="$LT_STATE/node"
+LT_PRETTIER_PACKAGES=("prettier@3.3.3" "@prettier/plugin-xml@3.4.1")
+lt_ensure_lint_tools() {
+    if ! command -v npm >/dev/null 2>&1; then
+        [ "$(id -u)" -eq 0 ] || lt_die "npm is missing (for prettier). As root, run:
+    apt-get update && apt-get install -y nodejs npm"
+        lt_say "installing system packages: nodejs npm"
+        apt-get update -q >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >"$LT_LOG/apt-node.log" 2>&1 \
+            || lt_die "apt-get install failed, see $LT_LOG/apt-node.log"
+    fi
+    local stamp="$LT_NODE_DIR/.lt-packages"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "${LT_PRETTIER_PACKAGES[*]}" ]; then
+        lt_say "installing ${LT_PRETTIER_PACKAGES[*]} into .local/node (log: $LT_LOG/npm.log)"
+        mkdir -p "$LT_NODE_DIR"
+        (cd "$LT_NODE_DIR" && npm install --no-audit --no-fund --no-save "${LT_PRETTIER_PACKAGES[@]}") \
+            >"$LT_LOG/npm.log" 2>&1 || lt_die "npm install failed, see $LT_LOG/npm.log"
+        echo "${LT_PRETTIER_PACKAGES[*]}" >"$stamp"
+    fi
+    export PRE_COMMIT_HOME="$LT_STATE/pre-commit"
+}

@@ -10,12 +10,12 @@ from unittest.mock import patch
 import psycopg2
 
 from odoo import Command
-from odoo.addons.lot_traceability.models.stock_lot_audit import StockMoveLine
 from odoo.addons.lot_traceability.models.stock_lot_event import (
     LAST_VERIFICATION_PARAM,
     canonical_json,
     entry_hash,
 )
+from odoo.addons.lot_traceability.models.stock_move_line import StockMoveLine
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 from odoo.tools import SQL, mute_logger

@@ -16,14 +16,8 @@ from . import stock_lot_recall
 # Lot numbering, supplier lots, GS1 scanning (issue 4)
 from . import lot_traceability_shift
 from . import stock_lot_numbering_rule
-from . import stock_lot_supplier
 from . import product_category
 from . import product_template
-from . import stock_move_line_supplier_lot
-from . import stock_move_lot_import
-from . import stock_picking_receipt
-from . import mrp_production_numbering
 from . import barcode_rule
 from . import barcode_nomenclature
 from . import stock_lot_event
-from . import stock_lot_audit

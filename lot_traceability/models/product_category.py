@@ -10,7 +10,6 @@ SUPPLIER_LOT_POLICIES = [
 
 class ProductCategory(models.Model):
     _inherit = "product.category"
-
     require_supplier_lot = fields.Boolean(
         string="Require Supplier Lot on Receipt",
         help="Receipts of products of this category cannot be validated without "
@@ -24,4 +23,9 @@ class ProductCategory(models.Model):
         help="When a supplier lot already received from the same supplier for the "
         "same product arrives again: put it in the same internal lot, or create a "
         "new internal lot that points to the first one.",
+    )
+    lot_hold_on_receipt = fields.Boolean(
+        string="Hold New Lots on Receipt",
+        help="Every lot received of a product of this category is put on a QC "
+        "pending hold until Quality releases it.",
     )

@@ -41,13 +41,3 @@ class ProductTemplate(models.Model):
     def _get_supplier_lot_policy(self):
         self.ensure_one()
         return self.supplier_lot_policy or self.categ_id.supplier_lot_policy or "merge"
-
-
-class ProductCategory(models.Model):
-    _inherit = "product.category"
-
-    lot_hold_on_receipt = fields.Boolean(
-        string="Hold New Lots on Receipt",
-        help="Every lot received of a product of this category is put on a QC "
-        "pending hold until Quality releases it.",
-    )

@@ -24,7 +24,7 @@ narrow, documented ``sudo`` write of the addon)::
 ``lots``, ``document``, ``payload``, ``company``) and appends them in one
 batch. Events already wired: lots created/changed/deleted, done move lines
 (received, shipped, returned, consumed, produced, scrapped, adjusted, moved),
-holds placed/released/rejected (``models/stock_lot_audit.py``) and the
+holds placed/released/rejected (``models/stock_lot_hold.py``) and the
 imported history on installation (``_backfill_imported``). Reserved for the
 recall and numbering-rule models: ``recall_run``, ``recall_completed``,
 ``numbering_rule_changed``.
@@ -150,7 +150,7 @@ class StockLotEvent(models.Model):
         string="Lots",
         readonly=True,
     )
-    lot_names = fields.Char(string="Lot Names", readonly=True)
+    lot_names = fields.Char(readonly=True)
     res_model = fields.Char(string="Document Model", readonly=True, index=True)
     res_id = fields.Many2oneReference(
         string="Document ID", model_field="res_model", readonly=True
@@ -216,7 +216,8 @@ class StockLotEvent(models.Model):
 
     # ------------------------------------------------------------------- ORM
     @api.model_create_multi
-    def create(self, vals_list):
+    def create(self, vals_list):  # pylint: disable=method-required-super
+        # append-only: refused for everyone, super() is never reached
         raise AccessError(
             _(
                 "Audit trail events are appended by the system only; nobody can "
@@ -224,17 +225,20 @@ class StockLotEvent(models.Model):
             )
         )
 
-    def write(self, vals):
+    def write(self, vals):  # pylint: disable=method-required-super
+        # append-only: refused for everyone, super() is never reached
         raise AccessError(
             _("Audit trail events cannot be changed, by anyone (21 CFR 11.10(e)).")
         )
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
+        # append-only: refused for everyone, super() is never reached
         raise AccessError(
             _("Audit trail events cannot be deleted, by anyone (21 CFR 11.10(e)).")
         )
 
-    def copy(self, default=None):
+    def copy(self, default=None):  # pylint: disable=method-required-super
+        # append-only: refused for everyone, super() is never reached
         raise AccessError(_("Audit trail events cannot be duplicated."))
 
     # --------------------------------------------------------------- actions

@@ -338,6 +338,24 @@ class StockLotHold(models.Model):
             )
         self._hold_lots_now()
         self._notify_quality_team()
+        self.env["stock.lot.event"]._append_many(
+            [
+                {
+                    "event_type": "hold_placed",
+                    "lots": hold.lot_ids,
+                    "document": hold,
+                    "company": hold.company_id,
+                    "payload": {
+                        "hold": hold.name,
+                        "reason": hold.reason_id.code,
+                        "description": hold.description or None,
+                        "placed_by_id": hold.placed_by_id.id,
+                        "placed_date": fields.Datetime.to_string(hold.placed_date),
+                    },
+                }
+                for hold in self
+            ]
+        )
 
     def _hold_lots_now(self):
         """Make the block effective at once: store the lots' hold state and remove
@@ -486,6 +504,23 @@ class StockLotHold(models.Model):
         elif disposition == "return":
             self._return_to_suppliers()
         self.activity_unlink(["mail.mail_activity_data_todo"])
+        self.env["stock.lot.event"]._append(
+            "hold_released" if self.state == "released" else "hold_rejected",
+            lots=self.lot_ids,
+            document=self,
+            company=self.company_id,
+            payload={
+                "hold": self.name,
+                "reason": self.reason_id.code,
+                "disposition": self.disposition or None,
+                "decision_note": self.decision_note,
+                "signature_name": self.signature_name,
+                "signature_user_id": self.decided_by_id.id,
+                "signature_date": fields.Datetime.to_string(self.signature_date),
+                "signature_meaning": self.signature_meaning,
+                "signature_hash": self.signature_hash,
+            },
+        )
         self.message_post(
             body=_(
                 "%(meaning)s by %(user)s on %(date)s (electronic signature, password "

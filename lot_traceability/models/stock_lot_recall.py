@@ -827,7 +827,7 @@ class StockLotRecallLine(models.Model):
     supplier_lot_name = fields.Char(string="Supplier Lot")
     depth = fields.Integer(string="Level")
     partner_id = fields.Many2one("res.partner", string="Partner")
-    partner_name = fields.Char(string="Partner Name")
+    partner_name = fields.Char()
     move_line_id = fields.Many2one("stock.move.line")
     production_id = fields.Many2one("mrp.production", string="Manufacturing Order")
     document = fields.Char()

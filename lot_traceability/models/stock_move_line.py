@@ -1,23 +1,50 @@
 # Copyright 2026 lot_traceability contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+"""Move lines: the done-by-lot index of the genealogy walk, hold checks when a
+lot is chosen or picked, supplier lot data on receipt lines (typed or
+scanned from GS1 labels) handed to the lot Odoo creates, audit events.
+"""
+
+import logging
 from collections import defaultdict
 
-from odoo import api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
-# The genealogy walk looks done move lines up by lot; Odoo has no index on
-# stock_move_line.lot_id at all.
+from .stock_lot import normalise_lot_name
+from .stock_lot_event import classify_move
+
 LOT_DONE_INDEX = "stock_move_line_lot_done_index"
-# Changing these on a line may send a held lot where it may not go.
+
+
 HOLD_FIELDS = {"lot_id", "location_id", "location_dest_id"}
+
+
+_logger = logging.getLogger(__name__)
 
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
+    supplier_lot_name = fields.Char(
+        string="Supplier Lot",
+        help="The supplier's own lot number, as printed on the label or scanned.",
+    )
+    production_date = fields.Date(help="Production date given by the supplier.")
+    use_date = fields.Datetime(
+        string="Best before Date", help="Best before date given by the supplier."
+    )
+    gs1_scan = fields.Char(
+        string="Scan",
+        compute="_compute_gs1_scan",
+        inverse="_inverse_gs1_scan",
+        help="Scan a GS1-128 or GS1 DataMatrix label: fills the supplier lot, "
+        "dates and quantity of this line.",
+    )
 
     def init(self):
-        super().init()
+        result = super().init()
         create_index(
             self.env.cr,
             LOT_DONE_INDEX,
@@ -25,14 +52,22 @@ class StockMoveLine(models.Model):
             ["lot_id"],
             where="state = 'done' AND lot_id IS NOT NULL",
         )
+        return result
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            for key in ("lot_name", "supplier_lot_name"):
+                if vals.get(key):
+                    vals[key] = normalise_lot_name(vals[key])
         lines = super().create(vals_list)
         lines.filtered("lot_id")._lt_check_holds()
         return lines
 
     def write(self, vals):
+        for key in ("lot_name", "supplier_lot_name"):
+            if vals.get(key):
+                vals[key] = normalise_lot_name(vals[key])
         result = super().write(vals)
         # choosing a lot, a place or a quantity, or picking: not unpicking or
         # emptying a line, which only ever takes a held lot out of a transfer
@@ -68,3 +103,180 @@ class StockMoveLine(models.Model):
                 for destination, lots in by_destination.items()
             )
         )
+
+    def _compute_gs1_scan(self):
+        self.gs1_scan = False
+
+    def _inverse_gs1_scan(self):
+        for line in self.filtered("gs1_scan"):
+            barcode, line.gs1_scan = line.gs1_scan, False
+            line._apply_gs1_scan(barcode)
+
+    def _apply_gs1_scan(self, barcode):
+        """Fill this line from a GS1 label; everything is checked before
+        anything is written."""
+        self.ensure_one()
+        if self.state in ("done", "cancel"):
+            raise UserError(
+                _(
+                    "%(line)s is %(state)s: scan on an open receipt.",
+                    line=self.display_name,
+                    state=self.state,
+                )
+            )
+        scan = self.env["barcode.nomenclature"]._lt_parse_gs1_scan(barcode)
+        product = scan.get("product")
+        if product and product != self.product_id:
+            raise UserError(
+                _(
+                    "The label is for %(scanned)s (GTIN %(gtin)s), this line is for "
+                    "%(product)s: scan it on the receipt instead.",
+                    scanned=product.display_name,
+                    gtin=scan["gtin"],
+                    product=self.product_id.display_name,
+                )
+            )
+        quantity = self.env["barcode.nomenclature"]._lt_scan_quantity(
+            scan, self.product_id, self.product_uom_id
+        )
+        vals = self._gs1_line_vals(scan, self.product_id)
+        if (
+            self.picked
+            and scan.get("lot")
+            and self.supplier_lot_name == scan["lot"]
+            and self.product_id.tracking == "lot"
+        ):
+            vals["quantity"] = self.quantity + quantity
+        else:
+            vals["quantity"] = quantity
+        self.write(vals)
+        self.picking_id._post_day_00_note(scan)
+
+    @api.model
+    def _gs1_line_vals(self, scan, product):
+        vals = {"picked": True}
+        if scan.get("lot"):
+            vals["supplier_lot_name"] = scan["lot"]
+        if scan.get("serial") and product.tracking == "serial":
+            vals["lot_name"] = scan["serial"]
+        if scan.get("expiration_date"):
+            vals["expiration_date"] = scan["expiration_date"]
+        if scan.get("use_date"):
+            vals["use_date"] = scan["use_date"]
+        if scan.get("production_date"):
+            vals["production_date"] = scan["production_date"]
+        return vals
+
+    def _prepare_new_lot_vals(self):
+        vals = super()._prepare_new_lot_vals()
+        picking = self.picking_id
+        # from a vendor only: a customer return is an incoming transfer too
+        if self.location_id.usage != "supplier":
+            return vals
+        supplier = picking.partner_id.commercial_partner_id
+        vals["receipt_date"] = fields.Datetime.now()
+        if supplier:
+            vals["supplier_id"] = supplier.id
+        if self.production_date:
+            vals["production_date"] = self.production_date
+        if self.use_date:
+            vals["use_date"] = self.use_date
+        if self.supplier_lot_name:
+            vals["supplier_lot_name"] = self.supplier_lot_name
+            first = self.env["stock.lot"]._find_supplier_lot(
+                self.product_id, supplier, self.supplier_lot_name, self.company_id
+            )
+            if first:
+                vals["supplier_origin_lot_id"] = first.id
+        return vals
+
+    def _create_and_assign_production_lot(self):
+        if self.env.context.get("lt_lot_usage"):
+            return super()._create_and_assign_production_lot()
+        receipt_lines = self.filtered(
+            lambda ml: ml.picking_id.picking_type_id.code == "incoming"
+        )
+        for lines, usage in ((receipt_lines, "receipt"), (self - receipt_lines, None)):
+            if lines:
+                super(
+                    StockMoveLine, lines.with_context(lt_lot_usage=usage)
+                )._create_and_assign_production_lot()
+        return True
+
+    def _record_supplier_lot_on_lots(self):
+        """Receipt lines into an existing lot: complete the lot's supplier data
+        (never overwrite it)."""
+        for line in self.filtered(
+            lambda ml: ml.lot_id and ml.location_id.usage == "supplier"
+        ):
+            lot, vals = line.lot_id, {}
+            supplier = line.picking_id.partner_id.commercial_partner_id
+            if supplier and not lot.supplier_id:
+                vals["supplier_id"] = supplier.id
+            if line.supplier_lot_name and not lot.supplier_lot_name:
+                vals["supplier_lot_name"] = line.supplier_lot_name
+            if line.production_date and not lot.production_date:
+                vals["production_date"] = line.production_date
+            if not lot.receipt_date:
+                vals["receipt_date"] = line.date or fields.Datetime.now()
+            if vals:
+                lot.write(vals)
+
+    def _lt_document(self):
+        self.ensure_one()
+        move = self.move_id
+        return (
+            self.picking_id
+            or move.raw_material_production_id
+            or move.production_id
+            or move.scrap_id
+            or move
+        )
+
+    def _lt_append_events(self):
+        """One audit event per done line with a lot, once per line."""
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT move_line_id FROM stock_lot_event WHERE move_line_id = ANY(%s)",
+                self.ids,
+            )
+        )
+        logged = {line_id for (line_id,) in self.env.cr.fetchall()}
+        entries = []
+        for line in self.sudo().filtered(lambda line: line.id not in logged):
+            move = line.move_id
+            event_type = classify_move(
+                line.location_id.usage,
+                line.location_dest_id.usage,
+                line.location_dest_id.scrap_location,
+                bool(move.origin_returned_move_id),
+            )
+            entries.append(
+                {
+                    "event_type": event_type,
+                    "lots": line.lot_id,
+                    "document": line._lt_document(),
+                    "company": line.company_id,
+                    "move_line_id": line.id,
+                    "payload": {
+                        "move_line_id": line.id,
+                        "move_id": move.id,
+                        "product_id": line.product_id.id,
+                        "lot_id": line.lot_id.id,
+                        "lot": line.lot_id.name,
+                        "quantity": line.quantity,
+                        "uom_id": line.product_uom_id.id,
+                        "location_id": line.location_id.id,
+                        "location": line.location_id.complete_name,
+                        "location_dest_id": line.location_dest_id.id,
+                        "location_dest": line.location_dest_id.complete_name,
+                        "partner_id": (line.picking_partner_id or move.partner_id).id
+                        or None,
+                        "reference": line.reference,
+                        "date": fields.Datetime.to_string(line.date),
+                    },
+                }
+            )
+        self.env["stock.lot.event"]._append_many(entries)

@@ -58,6 +58,13 @@ class StockLotTraceReport(models.TransientModel):
     gap_count = fields.Integer(readonly=True)
     elapsed_ms = fields.Float(string="Trace time (ms)", readonly=True)
 
+    @api.depends("lot_ids", "direction")
+    def _compute_display_name(self):
+        for report in self:
+            report.display_name = _(
+                "Trace: %(lots)s", lots=", ".join(report.lot_ids.mapped("name"))
+            )
+
     @api.model
     def _open_for_lots(self, lots, direction):
         report = self.create(
