@@ -34,6 +34,7 @@
         "views/stock_hold_config_views.xml",
         "report/stock_lot_hold_reports.xml",
         "report/stock_lot_recall_reports.xml",
+        "report/stock_lot_supplier_scorecard_views.xml",
         "wizard/stock_lot_trace_export_views.xml",
         "views/stock_lot_recall_views.xml",
         "wizard/stock_lot_trace_report_views.xml",

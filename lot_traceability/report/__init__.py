@@ -1,1 +1,2 @@
 from . import report_lot_dossier
+from . import stock_lot_supplier_scorecard
