@@ -68,6 +68,7 @@ lt_ensure_system_packages() {
     fi
     command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
     command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    command -v gs >/dev/null 2>&1 || missing+=(ghostscript)  # GS1 DataMatrix labels
     [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
     command -v pg_config >/dev/null 2>&1 || missing+=(libpq-dev)
     [ -f /usr/include/libxml2/libxml/xmlversion.h ] || missing+=(libxml2-dev)

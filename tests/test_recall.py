@@ -16,7 +16,7 @@ from odoo.addons.lot_traceability.wizard.stock_lot_trace_export import (
     FSMA_HEADERS,
 )
 from odoo.exceptions import UserError
-from odoo.tests import Form
+from odoo.tests import Form, new_test_user
 
 from .common import YY, LotTraceabilityCase, pdf_text, render_pdf
 from .flows import Flows
@@ -370,6 +370,34 @@ class TestRecallMassBalance(LotTraceabilityCase):
         self.assertTrue(recall.activity_ids)
         Recall._cron_schedule_exercises()
         self.assertEqual(Recall.search_count([("scheduled", "=", True)]), 1)
+
+    def test_large_scope_runs_in_background_and_notifies(self):
+        self.env["ir.config_parameter"].set_param(
+            "lot_traceability.recall_background_lots", 0
+        )
+        user = new_test_user(
+            self.env,
+            "recall.background",
+            groups="lot_traceability.group_lot_traceability_user",
+        )
+        recall = (
+            self.env["stock.lot.recall"]
+            .with_user(user)
+            .create({"lot_ids": [Command.set(self.lot.ids)]})
+        )
+        recall.action_run()
+        self.assertEqual(recall.state, "queued")
+        self.assertFalse(recall.line_ids)
+        cron = self.env.ref("lot_traceability.ir_cron_run_queued_recalls")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        )
+        self.env["stock.lot.recall"]._cron_run_queued()
+        self.assertEqual(recall.state, "traced")
+        self.assertEqual(recall.balance_ids.accounted_percent, 100.0)
+        notice = recall.message_ids[0]
+        self.assertIn(user.partner_id, notice.partner_ids)
+        self.assertIn("is ready", notice.body)
 
     def test_recall_from_lot_form(self):
         action = self.lot.action_new_recall()

@@ -23,8 +23,8 @@ ADDON = pathlib.Path(__file__).resolve().parent.parent / "lot_traceability"
 # RPC (subject to access rights). Adding one is a conscious decision: add it
 # here after checking it checks the caller's rights itself.
 CLIENT_CALLABLE = {
-    "mrp.production": {"action_trace_lots"},
-    "stock.picking": {"action_trace_lots"},
+    "mrp.production": {"action_trace_lots", "action_print_lot_labels"},
+    "stock.picking": {"action_trace_lots", "action_print_lot_labels"},
     "stock.lot": {
         "action_new_recall",
         "action_print_dossier",

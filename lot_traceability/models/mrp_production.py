@@ -27,6 +27,21 @@ class MrpProduction(models.Model):
             )
         return lots.action_open_trace()
 
+    def action_print_lot_labels(self):
+        """GS1 DataMatrix labels of the lots these orders produced."""
+        lots = self.lot_producing_id | self.move_finished_ids.move_line_ids.lot_id
+        if not lots:
+            raise UserError(
+                _(
+                    "%(documents)s produced no lot to label.",
+                    documents=", ".join(self.mapped("name")),
+                )
+            )
+        # labels have no company letterhead: no layout configurator first
+        return self.env.ref("lot_traceability.action_report_lot_label").report_action(
+            lots, config=False
+        )
+
     def _numbering_rule(self):
         self.ensure_one()
         return self.env["stock.lot.numbering.rule"]._find_rule(

@@ -84,7 +84,12 @@ class StockLotRecall(models.Model):
     )
     description = fields.Text()
     state = fields.Selection(
-        [("draft", "Draft"), ("traced", "Traced"), ("completed", "Completed")],
+        [
+            ("draft", "Draft"),
+            ("queued", "Running in background"),
+            ("traced", "Traced"),
+            ("completed", "Completed"),
+        ],
         default="draft",
         required=True,
         readonly=True,
@@ -132,6 +137,7 @@ class StockLotRecall(models.Model):
         "stock.lot.recall.notice", "recall_id", string="Customer Notices"
     )
     hold_id = fields.Many2one("stock.lot.hold", readonly=True, copy=False)
+    queued_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     started_at = fields.Datetime(readonly=True, copy=False)
     trace_ms = fields.Float(string="Trace Time (ms)", readonly=True, copy=False)
     completed_at = fields.Datetime(readonly=True, copy=False)
@@ -183,10 +189,54 @@ class StockLotRecall(models.Model):
 
     # ------------------------------------------------------------------ actions
     def action_run(self):
-        """Resolve the scope, trace once, store everything found."""
+        """Resolve the scope, trace once, store everything found. A scope of more
+        origin lots than ``lot_traceability.recall_background_lots`` (system
+        parameter, 200 by default) runs in the background instead: the screen
+        never freezes, and the user is notified when the results are in."""
+        threshold = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("lot_traceability.recall_background_lots", 200)
+        )
+        queued = self.browse()
         for recall in self:
             recall._check_may_run()
-            recall._run()
+            if len(recall._scope_lots()) > threshold:
+                queued |= recall
+            else:
+                recall._run()
+        if queued:
+            queued.write({"state": "queued", "queued_by_id": self.env.uid})
+            for recall in queued:
+                recall.message_post(
+                    body=_(
+                        "Large scope: the trace runs in the background; you will be "
+                        "notified when the results are in."
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+            self.env.ref("lot_traceability.ir_cron_run_queued_recalls")._trigger()
+        return True
+
+    @api.model
+    def _cron_run_queued(self):
+        """Run the queued recalls with the rights of who asked, and tell them."""
+        for recall in self.search([("state", "=", "queued")], order="id"):
+            user = recall.queued_by_id or self.env.user
+            mine = recall.with_user(user).with_company(recall.company_id)
+            mine.state = "draft"
+            mine._run()
+            mine.message_post(
+                body=_(
+                    "%(recall)s is ready: %(lots)s lots and %(customers)s customers "
+                    "traced.",
+                    recall=recall.name,
+                    lots=recall.lot_count,
+                    customers=recall.customer_count,
+                ),
+                partner_ids=user.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
         return True
 
     def action_hold_affected(self):
@@ -300,7 +350,7 @@ class StockLotRecall(models.Model):
             )
 
     def _check_traced(self):
-        if self.state == "draft":
+        if self.state in ("draft", "queued"):
             raise UserError(
                 _("Run recall %(recall)s first.", recall=self.name),
             )

@@ -32,6 +32,21 @@ class StockPicking(models.Model):
             )
         return lots.action_open_trace()
 
+    def action_print_lot_labels(self):
+        """GS1 DataMatrix labels of the lots of these transfers."""
+        lots = self.move_line_ids.lot_id
+        if not lots:
+            raise UserError(
+                _(
+                    "%(documents)s has no lot to label.",
+                    documents=", ".join(self.mapped("name")),
+                )
+            )
+        # labels have no company letterhead: no layout configurator first
+        return self.env.ref("lot_traceability.action_report_lot_label").report_action(
+            lots, config=False
+        )
+
     def _compute_gs1_scan(self):
         self.gs1_scan = False
 
