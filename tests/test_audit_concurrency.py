@@ -8,57 +8,33 @@ transaction (REPEATABLE READ, like Odoo's requests), and a request that fails
 with a serialization error is retried, as Odoo does.
 """
 
-import os
 import threading
 import time
 import unittest
 import uuid
 from contextlib import contextmanager
-from unittest.mock import patch
 
 from psycopg2.errors import SerializationFailure, UniqueViolation
 
-import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import ValidationError
-from odoo.modules.registry import Registry
 from odoo.sql_db import db_connect
 from odoo.tools import SQL, mute_logger
 
 from .flows import Flows
+from .throwaway import create_copy, drop, load_registry, needs_template
 
 
-@unittest.skipUnless(
-    os.environ.get("LT_TEST_TEMPLATE_DB"), "needs ./setup/test's template database"
-)
+@needs_template
 class TestAuditConcurrency(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.db = f"lt_audit_race_{uuid.uuid4().hex[:10]}"
-        with db_connect("postgres").cursor() as cr:
-            cr._cnx.autocommit = True
-            cr.execute(
-                SQL(
-                    "CREATE DATABASE %s TEMPLATE %s",
-                    SQL.identifier(cls.db),
-                    SQL.identifier(os.environ["LT_TEST_TEMPLATE_DB"]),
-                )
-            )
-        with patch.dict(odoo.tools.config.options, test_enable=False):
-            cls.registry = Registry(cls.db)
+        cls.db = create_copy("lt_audit_race")
+        cls.addClassCleanup(drop, cls.db)
+        cls.registry = load_registry(cls.db)
         with cls.env() as env:
             cls.company_id = env.company.id
             cls.product_id = Flows(env).product(f"Race Salt {uuid.uuid4().hex[:6]}").id
-
-    @classmethod
-    def tearDownClass(cls):
-        Registry.delete(cls.db)
-        odoo.sql_db.close_db(cls.db)
-        with db_connect("postgres").cursor() as cr:
-            cr._cnx.autocommit = True
-            cr.execute(
-                SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(cls.db))
-            )
 
     @classmethod
     @contextmanager

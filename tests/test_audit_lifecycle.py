@@ -14,7 +14,6 @@ import os
 import subprocess
 import sys
 import unittest
-import uuid
 from unittest.mock import patch
 
 import odoo
@@ -25,6 +24,7 @@ from odoo.sql_db import db_connect
 from odoo.tools import SQL
 
 from .flows import Flows
+from .throwaway import create_copy, drop, needs_template
 
 UNINSTALL = """
 module = env["ir.module.module"].search([("name", "=", "lot_traceability")])
@@ -39,30 +39,11 @@ INDEXES = (
 )
 
 
-@unittest.skipUnless(
-    os.environ.get("LT_TEST_TEMPLATE_DB"), "needs ./setup/test's template database"
-)
+@needs_template
 class TestAuditLifecycle(unittest.TestCase):
     def setUp(self):
-        self.db = f"lt_lifecycle_{uuid.uuid4().hex[:10]}"
-        with db_connect("postgres").cursor() as cr:
-            cr._cnx.autocommit = True
-            cr.execute(
-                SQL(
-                    "CREATE DATABASE %s TEMPLATE %s",
-                    SQL.identifier(self.db),
-                    SQL.identifier(os.environ["LT_TEST_TEMPLATE_DB"]),
-                )
-            )
-        self.addCleanup(self._drop)
-
-    def _drop(self):
-        odoo.sql_db.close_db(self.db)
-        with db_connect("postgres").cursor() as cr:
-            cr._cnx.autocommit = True
-            cr.execute(
-                SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(self.db))
-            )
+        self.db = create_copy("lt_lifecycle")
+        self.addCleanup(drop, self.db)
 
     def _query(self, query):
         with db_connect(self.db).cursor() as cr:

@@ -8,7 +8,6 @@ two users' requests would be. Odoo retries a request that fails with a
 serialization error; the tests do the same.
 """
 
-import os
 import threading
 import time
 import unittest
@@ -18,50 +17,25 @@ from unittest.mock import patch
 
 from psycopg2.errors import SerializationFailure
 
-import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.addons.lot_traceability.models.stock_lot_hold import StockLotHold
 from odoo.exceptions import UserError
-from odoo.modules.registry import Registry
-from odoo.sql_db import db_connect
-from odoo.tools import SQL
 
 from .flows import Flows
+from .throwaway import create_copy, drop, load_registry, needs_template
 
 
 def keep(hold):
     """Leave reservations alone, as if validation had already read them."""
 
 
-@unittest.skipUnless(
-    os.environ.get("LT_TEST_TEMPLATE_DB"), "needs ./setup/test's template database"
-)
+@needs_template
 class TestHoldConcurrency(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.db = f"lt_race_{uuid.uuid4().hex[:10]}"
-        with db_connect("postgres").cursor() as cr:
-            cr._cnx.autocommit = True
-            cr.execute(
-                SQL(
-                    "CREATE DATABASE %s TEMPLATE %s",
-                    SQL.identifier(cls.db),
-                    SQL.identifier(os.environ["LT_TEST_TEMPLATE_DB"]),
-                )
-            )
-        # load the copy as a server would: no test run at module loading
-        with patch.dict(odoo.tools.config.options, test_enable=False):
-            cls.registry = Registry(cls.db)
-
-    @classmethod
-    def tearDownClass(cls):
-        Registry.delete(cls.db)
-        odoo.sql_db.close_db(cls.db)
-        with db_connect("postgres").cursor() as cr:
-            cr._cnx.autocommit = True
-            cr.execute(
-                SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(cls.db))
-            )
+        cls.db = create_copy("lt_race")
+        cls.addClassCleanup(drop, cls.db)
+        cls.registry = load_registry(cls.db)
 
     @contextmanager
     def env(self):

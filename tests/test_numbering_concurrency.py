@@ -6,44 +6,27 @@ Runs on a copy of the template database ``./setup/test`` built, with two real
 database cursors (two transactions) on committed data, as two Odoo workers.
 """
 
-import os
 import threading
 import time
 import unittest
-import uuid
 from datetime import datetime
-from unittest.mock import patch
 
 from psycopg2 import errors
 
 import odoo
 from odoo import api
-from odoo.modules.registry import Registry
-from odoo.sql_db import db_connect
 from odoo.tools import SQL
 
+from .throwaway import create_copy, drop, load_registry, needs_template
 
-@unittest.skipUnless(
-    os.environ.get("LT_TEST_TEMPLATE_DB"), "needs ./setup/test's template database"
-)
+
+@needs_template
 class TestNumberingConcurrency(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.template = os.environ["LT_TEST_TEMPLATE_DB"]
-        cls.db = f"lt_concurrency_{uuid.uuid4().hex[:10]}"
-        with db_connect("postgres").cursor() as cr:
-            cr._cnx.autocommit = True
-            cr.execute(
-                SQL(
-                    "CREATE DATABASE %s TEMPLATE %s",
-                    SQL.identifier(cls.db),
-                    SQL.identifier(cls.template),
-                )
-            )
-        cls.addClassCleanup(cls._drop)
-        # loading a registry with test_enable would run the addons' tests
-        with patch.dict(odoo.tools.config.options, test_enable=False):
-            cls.registry = Registry(cls.db)
+        cls.db = create_copy("lt_concurrency")
+        cls.addClassCleanup(drop, cls.db)
+        cls.registry = load_registry(cls.db)
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, odoo.SUPERUSER_ID, {})
             product = env["product.product"].create(
@@ -68,16 +51,6 @@ class TestNumberingConcurrency(unittest.TestCase):
             rules[0]._ensure_date_range(datetime(2030, 1, 1).date())
             cls.product_id, cls.warehouse_id = product.id, warehouse.id
             cls.yearly_id, cls.daily_id = rules.ids
-
-    @classmethod
-    def _drop(cls):
-        Registry.delete(cls.db)
-        odoo.sql_db.close_db(cls.db)
-        with db_connect("postgres").cursor() as cr:
-            cr._cnx.autocommit = True
-            cr.execute(
-                SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(cls.db))
-            )
 
     def draw_and_create(self, cr, rule_id, moment, create=True):
         """One user's request: draw a number, create the lot (not committed)."""

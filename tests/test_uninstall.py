@@ -10,11 +10,11 @@ import os
 import subprocess
 import sys
 import unittest
-import uuid
 
-import odoo
 from odoo.sql_db import db_connect
 from odoo.tools import SQL
+
+from .throwaway import create_copy, drop, needs_template
 
 UNINSTALL = """
 module = env["ir.module.module"].search([("name", "=", "lot_traceability")])
@@ -23,31 +23,11 @@ env.cr.commit()
 """
 
 
-@unittest.skipUnless(
-    os.environ.get("LT_TEST_TEMPLATE_DB"), "needs ./setup/test's template database"
-)
+@needs_template
 class TestUninstall(unittest.TestCase):
     def setUp(self):
-        self.template = os.environ["LT_TEST_TEMPLATE_DB"]
-        self.db = f"lt_uninstall_{uuid.uuid4().hex[:10]}"
-        with db_connect("postgres").cursor() as cr:
-            cr._cnx.autocommit = True
-            cr.execute(
-                SQL(
-                    "CREATE DATABASE %s TEMPLATE %s",
-                    SQL.identifier(self.db),
-                    SQL.identifier(self.template),
-                )
-            )
-        self.addCleanup(self._drop)
-
-    def _drop(self):
-        odoo.sql_db.close_db(self.db)
-        with db_connect("postgres").cursor() as cr:
-            cr._cnx.autocommit = True
-            cr.execute(
-                SQL("DROP DATABASE IF EXISTS %s WITH (FORCE)", SQL.identifier(self.db))
-            )
+        self.db = create_copy("lt_uninstall")
+        self.addCleanup(drop, self.db)
 
     def _query(self, query):
         with db_connect(self.db).cursor() as cr:
