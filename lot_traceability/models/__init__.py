@@ -21,3 +21,4 @@ from . import product_template
 from . import barcode_rule
 from . import barcode_nomenclature
 from . import stock_lot_event
+from . import ir_actions_report
