@@ -313,6 +313,37 @@ class TestRecallMassBalance(LotTraceabilityCase):
             {(row[0], row[1], row[3], row[5]) for row in table[1:]},
         )
 
+    def test_long_period_exported_in_background(self):
+        self.env["ir.config_parameter"].set_param(
+            "lot_traceability.export_background_lines", 0
+        )
+        user = new_test_user(
+            self.env,
+            "export.background",
+            groups="lot_traceability.group_lot_traceability_auditor",
+        )
+        export = (
+            self.env["stock.lot.trace.export"]
+            .with_user(user)
+            .create(
+                {
+                    "date_from": fields.Date.today() - timedelta(days=1),
+                    "date_to": fields.Date.today(),
+                    "file_format": "fsma_csv",
+                }
+            )
+        )
+        action = export.action_export()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(export.state, "queued")
+        self.env["stock.lot.trace.export"]._cron_run_queued()
+        self.assertEqual(export.state, "done")
+        message = user.partner_id.message_ids[0]
+        self.assertIn(user.partner_id, message.partner_ids)
+        content = message.attachment_ids.raw.decode("utf-8-sig")
+        self.assertEqual(next(csv.reader(io.StringIO(content))), FSMA_HEADERS)
+        self.assertIn("COCOA-1", content)
+
     def test_epcis_document_structure(self):
         self.product.barcode = "4006381333931"  # a GTIN-13
         recall = self.recall()

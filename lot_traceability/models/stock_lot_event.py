@@ -393,6 +393,13 @@ class StockLotEvent(models.Model):
         ids = []
         for start in range(0, len(rows), BATCH):
             ids += self._insert_rows(rows[start : start + BATCH])
+            if len(rows) > BATCH:
+                _logger.info(
+                    "Audit trail of company %s: %s/%s events written",
+                    company_id,
+                    min(start + BATCH, len(rows)),
+                    len(rows),
+                )
         self.env.cr.execute(
             SQL(
                 "UPDATE %s SET sequence = %s, hash = %s WHERE company_id = %s",

@@ -64,8 +64,82 @@ class StockLotTraceExport(models.TransientModel):
         default="fsma_xlsx",
     )
 
+    state = fields.Selection(
+        [("draft", "Draft"), ("queued", "Running in background"), ("done", "Done")],
+        default="draft",
+        readonly=True,
+    )
+    requested_by_id = fields.Many2one("res.users", readonly=True)
+
     def action_export(self):
+        """Download the file; a period with more done move lines than the system
+        parameter ``lot_traceability.export_background_lines`` (20,000 by
+        default) is exported in the background and sent to the user's inbox."""
         self.ensure_one()
+        if not self.recall_id and self._period_size() > int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("lot_traceability.export_background_lines", 20000)
+        ):
+            self.write({"state": "queued", "requested_by_id": self.env.uid})
+            self.env.ref("lot_traceability.ir_cron_run_queued_exports")._trigger()
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "info",
+                    "message": _(
+                        "A long period: the export runs in the background and "
+                        "arrives in your inbox when it is ready."
+                    ),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
+        attachment = self._attachment()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def _period_size(self):
+        if not (self.date_from and self.date_to):
+            return 0
+        return self.env["stock.move.line"].search_count(
+            [
+                ("state", "=", "done"),
+                ("lot_id", "!=", False),
+                ("date", ">=", fields.Datetime.to_datetime(self.date_from)),
+                (
+                    "date",
+                    "<",
+                    fields.Datetime.to_datetime(self.date_to) + timedelta(days=1),
+                ),
+            ]
+        )
+
+    @api.model
+    def _cron_run_queued(self):
+        """Queued exports, with the rights of who asked; the file goes to them."""
+        for export in self.search([("state", "=", "queued")]):
+            user = export.requested_by_id or self.env.user
+            mine = export.with_user(user)
+            attachment = mine._attachment()
+            export.state = "done"
+            # a notification in the user's inbox, with the file: narrow sudo
+            # (posting on one's own partner needs partner write rights)
+            user.partner_id.sudo().message_post(
+                body=_(
+                    "Your traceability export %(file)s is ready.", file=attachment.name
+                ),
+                attachment_ids=attachment.ids,
+                partner_ids=user.partner_id.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def _attachment(self):
         content, extension, mimetype = self._render()
         label = self.recall_id.name or f"{self.date_from}_{self.date_to}"
         attachment = self.env["ir.attachment"].create(
@@ -77,11 +151,7 @@ class StockLotTraceExport(models.TransientModel):
                 "res_id": self.recall_id.id,
             }
         )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
-        }
+        return attachment
 
     def _render(self):
         if self.file_format == "fsma_xlsx":
