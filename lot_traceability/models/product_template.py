@@ -1,8 +1,19 @@
 # Copyright 2026 lot_traceability contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import fields, models
+from odoo.tools.barcode import check_barcode_encoding
 
 from .product_category import SUPPLIER_LOT_POLICIES
+
+
+def gtin14(barcode):
+    """The barcode as a GTIN-14 (GTIN-8, -12 and -13 padded with zeros) when it is
+    a GTIN with a right check digit, else False (Odoo's own barcode check)."""
+    barcode = (barcode or "").strip()
+    if len(barcode) not in (8, 12, 13, 14):
+        return False
+    padded = barcode.zfill(14)
+    return padded if check_barcode_encoding(padded, "gtin14") else False
 
 
 class ProductTemplate(models.Model):

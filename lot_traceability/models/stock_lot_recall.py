@@ -455,8 +455,16 @@ class StockLotRecall(models.Model):
                 ("picking_code", "=", "outgoing"),
             ]
         )
-        lines = self._result_lines(result, open_lines)
-        customers = self._customer_vals(result["deliveries"])
+        pickings = self.env["stock.picking"].browse(
+            {
+                row["picking_id"]
+                for row in result["deliveries"] + result["receipts"]
+                if row["picking_id"]
+            }
+        )
+        picking_names = {picking.id: picking.name for picking in pickings}
+        lines = self._result_lines(result, open_lines, picking_names)
+        customers = self._customer_vals(result["deliveries"], picking_names)
         balances = self._mass_balance(origins)
         self.write(
             {
@@ -499,7 +507,7 @@ class StockLotRecall(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
-    def _result_lines(self, result, open_lines):
+    def _result_lines(self, result, open_lines, picking_names):
         lots = {row["id"]: row for row in result["lots"]}
         vals = [
             {
@@ -522,7 +530,7 @@ class StockLotRecall(models.Model):
                     "partner_id": row["partner_id"],
                     "partner_name": row["partner"] or False,
                     "move_line_id": row["move_line_id"],
-                    "document": self._picking_name(row["picking_id"]),
+                    "document": picking_names.get(row["picking_id"], False),
                     "quantity": row["quantity"],
                     "returned_quantity": row.get("returned_quantity", 0.0),
                     "uom": row["uom"],
@@ -583,12 +591,7 @@ class StockLotRecall(models.Model):
         ]
         return vals
 
-    def _picking_name(self, picking_id):
-        if not picking_id:
-            return False
-        return self.env["stock.picking"].browse(picking_id).name
-
-    def _customer_vals(self, deliveries):
+    def _customer_vals(self, deliveries, picking_names):
         """One row per customer: contact details and what they received."""
         by_partner = defaultdict(list)
         for row in deliveries:
@@ -607,9 +610,7 @@ class StockLotRecall(models.Model):
                     "quantity": sum(r["quantity"] for r in rows),
                     "returned_quantity": sum(r["returned_quantity"] for r in rows),
                     "deliveries": ", ".join(
-                        sorted(
-                            {self._picking_name(r["picking_id"]) or "" for r in rows}
-                        )
+                        sorted({picking_names.get(r["picking_id"], "") for r in rows})
                     ),
                 }
             )

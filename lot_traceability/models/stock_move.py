@@ -45,6 +45,8 @@ class StockMove(models.Model):
 
     def _lt_hold_restricted(self):
         self.ensure_one()
+        if self.product_id.tracking == "none":
+            return False  # no lot, no hold: skip the location checks
         return self.env["stock.warehouse"]._lt_hold_restricts(
             self.location_id,
             self.location_dest_id,

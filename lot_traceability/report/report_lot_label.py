@@ -9,7 +9,8 @@ import treepoem
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-GTIN = re.compile(r"^\d{8}$|^\d{12,14}$")
+from ..models.product_template import gtin14
+
 # GS1 AI 10: 1 to 20 characters of the GS1 "AI encodable character set 82"
 AI_82 = re.compile(r"[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]{1,20}")
 
@@ -39,9 +40,9 @@ class ReportLotLabel(models.AbstractModel):
     def _element_string(self, lot):
         """The GS1 element string of a lot, human-readable form: (01)…(10)…"""
         parts = []
-        barcode = (lot.product_id.barcode or "").strip()
-        if GTIN.match(barcode):
-            parts.append(f"(01){barcode.zfill(14)}")
+        gtin = gtin14(lot.product_id.barcode)
+        if gtin:
+            parts.append(f"(01){gtin}")
         if lot.expiration_date:
             parts.append(f"(17){lot.expiration_date:%y%m%d}")
         production_date = lot.production_date
@@ -62,7 +63,7 @@ class ReportLotLabel(models.AbstractModel):
                     lot=lot.name,
                 )
             )
-        if GTIN.match((lot.product_id.barcode or "").strip()):
+        if gtin14(lot.product_id.barcode):
             element_string = self._element_string(lot)
             image = treepoem.generate_barcode(
                 barcode_type="gs1datamatrix", data=element_string

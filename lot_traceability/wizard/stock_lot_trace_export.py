@@ -13,7 +13,6 @@ the period.
 import csv
 import io
 import json
-import re
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -22,11 +21,12 @@ import xlsxwriter
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.product_template import gtin14
+
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/epcis-context.jsonld"
 # Lots of products without a GTIN are named with this private URI scheme:
 # urn:lot-traceability:<database uuid>:lot:<product id>:<url-quoted lot name>
 PRIVATE_URN = "urn:lot-traceability:{db}:lot:{product}:{lot}"
-GTIN = re.compile(r"^\d{8}$|^\d{12,14}$")
 
 FSMA_HEADERS = [
     "Critical Tracking Event",
@@ -213,21 +213,26 @@ class StockLotTraceExport(models.TransientModel):
             return "receiving"
         return False
 
-    def _tlc_source(self, lot):
-        """Who assigned the lot code: this site when made here, else the
-        supplier."""
-        made_here = self.env["stock.move.line"].search_count(
-            [
-                ("lot_id", "=", lot.id),
-                ("state", "=", "done"),
-                ("location_id.usage", "=", "production"),
-            ],
-            limit=1,
+    def _tlc_sources(self, lots):
+        """Who assigned each lot code: this site for lots made here (one search
+        for all of them), else the supplier."""
+        made_here = (
+            self.env["stock.move.line"]
+            .search(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("state", "=", "done"),
+                    ("location_id.usage", "=", "production"),
+                ]
+            )
+            .lot_id
         )
-        if made_here or not lot.supplier_id:
-            company = lot.company_id or self.env.company
-            return company.partner_id
-        return lot.supplier_id
+        return {
+            lot: (lot.company_id or self.env.company).partner_id
+            if lot in made_here or not lot.supplier_id
+            else lot.supplier_id
+            for lot in lots
+        }
 
     @staticmethod
     def _address(partner):
@@ -239,13 +244,14 @@ class StockLotTraceExport(models.TransientModel):
 
     def _fsma_rows(self):
         lines, productions = self._events()
+        sources = self._tlc_sources(lines.lot_id)
         rows = []
         for line in lines:
             event = self._line_event(line)
             partner = line.move_id.partner_id or line.picking_id.partner_id
             warehouse = line.move_id.warehouse_id or line.picking_type_id.warehouse_id
             site = warehouse.partner_id or line.company_id.partner_id
-            source = self._tlc_source(line.lot_id)
+            source = sources[line.lot_id]
             rows.append(
                 [
                     _("Receiving") if event == "receiving" else _("Shipping"),
@@ -337,10 +343,9 @@ class StockLotTraceExport(models.TransientModel):
     # ---------------------------------------------------------------- EPCIS
     def _lot_uri(self, lot):
         """GS1 Digital Link when the product has a GTIN, else a private URN."""
-        barcode = (lot.product_id.barcode or "").strip()
-        if GTIN.match(barcode):
-            lot_name = quote(lot.name, safe="")
-            return f"https://id.gs1.org/01/{barcode.zfill(14)}/10/{lot_name}"
+        gtin = gtin14(lot.product_id.barcode)
+        if gtin:
+            return f"https://id.gs1.org/01/{gtin}/10/{quote(lot.name, safe='')}"
         return PRIVATE_URN.format(
             db=self.env["ir.config_parameter"].sudo().get_param("database.uuid"),
             product=lot.product_id.id,

@@ -91,17 +91,10 @@ class StockLotTraceReport(models.TransientModel):
         ]
         for kind in ("receipts", "deliveries"):
             vals_list += [
-                {
-                    "kind": "receipt" if kind == "receipts" else "delivery",
-                    "lot_id": row["lot_id"],
-                    "partner_id": row["partner_id"],
-                    "picking_id": row["picking_id"],
-                    "move_line_id": row["move_line_id"],
-                    "quantity": row["quantity"],
-                    "returned_quantity": row.get("returned_quantity", 0.0),
-                    "uom": row["uom"],
-                    "date": row["date"],
-                }
+                dict(
+                    self._document_vals(row),
+                    kind="receipt" if kind == "receipts" else "delivery",
+                )
                 for row in result[kind]
             ]
         vals_list += [
@@ -166,6 +159,20 @@ class StockLotTraceReport(models.TransientModel):
         return True
 
     @api.model
+    def _document_vals(self, row):
+        """A receipt or delivery row of the trace result, as line values."""
+        return {
+            "lot_id": row["lot_id"],
+            "partner_id": row["partner_id"],
+            "picking_id": row["picking_id"],
+            "move_line_id": row["move_line_id"],
+            "quantity": row["quantity"],
+            "returned_quantity": row.get("returned_quantity", 0.0),
+            "uom": row["uom"],
+            "date": row["date"],
+        }
+
+    @api.model
     def _tree_vals(self, result):
         """The genealogy as an indented tree, from the one trace result.
 
@@ -213,19 +220,7 @@ class StockLotTraceReport(models.TransientModel):
             return vals
 
         def document_vals(kind, row, level, side):
-            return {
-                "node": kind,
-                "side": side,
-                "level": level,
-                "lot_id": row["lot_id"],
-                "partner_id": row["partner_id"],
-                "picking_id": row["picking_id"],
-                "move_line_id": row["move_line_id"],
-                "quantity": row["quantity"],
-                "returned_quantity": row.get("returned_quantity", 0.0),
-                "uom": row["uom"],
-                "date": row["date"],
-            }
+            return dict(self._document_vals(row), node=kind, side=side, level=level)
 
         roots = sorted(
             (row for row in result["lots"] if row["depth"] == 0),
