@@ -12,6 +12,10 @@ from . import stock_warehouse
 from . import res_company
 from . import res_config_settings
 from . import stock_lot_recall
+from . import stock_lot_recall_line
+from . import stock_lot_recall_customer
+from . import stock_lot_recall_balance
+from . import stock_lot_recall_notice
 
 # Lot numbering, supplier lots, GS1 scanning (issue 4)
 from . import lot_traceability_shift
