@@ -9,7 +9,9 @@ from unittest.mock import patch
 from PyPDF2 import PdfReader
 
 from odoo import Command, fields
-from odoo.addons.lot_traceability.models.stock_lot_hold import StockLotHold
+from odoo.addons.lot_traceability.models.stock_lot_hold_service import (
+    StockLotHoldService,
+)
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user
 
@@ -23,13 +25,18 @@ MANAGER = "lot_traceability.group_lot_traceability_manager"
 def no_unreserve():
     """Simulate the race a row lock closes: lines reserved on a lot that another
     transaction has just put on hold are still there at validation."""
-    return patch.object(StockLotHold, "_hold_lots_now", lambda self: None)
+    return patch.object(StockLotHoldService, "_block_now", lambda self, holds: None)
 
 
 class HoldCase(LotTraceabilityCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # failed signatures are recorded on a cursor of their own (kept when
+        # the refused request rolls back); in test mode that cursor is this
+        # test's transaction, as for Odoo's HttpCase
+        cls.registry.enter_test_mode(cls.cr)
+        cls.addClassCleanup(cls.registry.leave_test_mode)
         cls.flows = f = Flows(cls.env)
         cls.warehouse = f.warehouse
         cls.supplier = f.partner("Hold Supplier")
@@ -272,48 +279,28 @@ class TestHoldEnforcement(HoldCase):
         self.assertEqual(third.move_line_ids.lot_id, self.lot_b)
 
     def test_permitted_destinations(self):
-        """Quarantine, scrap, return to supplier and inventory counts stay open."""
+        """Quarantine, scrap, counting and the supplier's return stay open."""
         hold = self.place(self.lot_a)
         f = self.flows
         quarantine = self.warehouse.lot_quarantine_location_id
         self.assertEqual(quarantine.usage, "internal")
-        self.assertIn(quarantine, self.warehouse.lot_hold_location_ids)
+        # scrap of held stock (not in quarantine)
+        f.scrap(self.lot_a, 3.0)
+        self.assertEqual(self.lot_a.product_qty, 97.0)
         hold.with_user(self.placer).action_move_to_quarantine()
         self.assertEqual(hold.picking_ids.mapped("state"), ["done"])
         self.assertEqual(hold.picking_ids.location_dest_id, quarantine)
-        self.assertEqual(
-            self.lot_a.quant_ids.filtered(
-                lambda q: q.location_id == quarantine
-            ).quantity,
-            100.0,
+        in_quarantine = self.lot_a.quant_ids.filtered(
+            lambda q: q.location_id == quarantine
         )
-        # scrap from quarantine
-        scrap = self.env["stock.scrap"].create(
-            {
-                "product_id": self.product.id,
-                "lot_id": self.lot_a.id,
-                "scrap_qty": 3.0,
-                "location_id": quarantine.id,
-            }
-        )
-        scrap.action_validate()
-        self.assertEqual(scrap.state, "done")
-        # return to the supplier from quarantine
-        f._picking(
-            self.warehouse.out_type_id,
-            self.supplier,
-            quarantine,
-            f.supplier_location,
-            self.product,
-            [(self.lot_a, 7.0)],
-        )
-        # inventory count of held stock
-        quant = self.lot_a.quant_ids.filtered(lambda q: q.location_id == quarantine)
-        quant.inventory_quantity = 80.0
-        quant.action_apply_inventory()
-        self.assertEqual(quant.quantity, 80.0)
+        self.assertEqual(in_quarantine.quantity, 97.0)
+        # inventory count of held stock in quarantine
+        in_quarantine.with_context(inventory_mode=True).inventory_quantity = 80.0
+        in_quarantine.with_user(self.stock_user).action_apply_inventory()
+        self.assertEqual(in_quarantine.quantity, 80.0)
         self.assertEqual(self.lot_a.hold_state, "held")
-        # but not from quarantine to a customer
+        # out of quarantine only by the hold service: not to a customer, not
+        # to scrap by hand
         with self.assertRaises(UserError):
             f._picking(
                 self.warehouse.out_type_id,
@@ -323,6 +310,17 @@ class TestHoldEnforcement(HoldCase):
                 self.product,
                 [(self.lot_a, 1.0)],
             )
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": self.product.id,
+                "lot_id": self.lot_a.id,
+                "scrap_qty": 1.0,
+                "location_id": quarantine.id,
+            }
+        )
+        with self.assertRaises(UserError):
+            scrap.with_user(self.stock_user).action_validate()
+        self.assertEqual(in_quarantine.quantity, 80.0)
 
     def test_destinations_configurable_per_warehouse(self):
         hold = self.place(self.lot_a)
@@ -373,8 +371,12 @@ class TestHoldEnforcement(HoldCase):
                 }
             )
         self.assertEqual(self.lot_a.hold_state, "held")
-        # adding a lot to an active hold blocks it at once
-        hold.with_user(self.placer).write({"lot_ids": [Command.link(self.lot_b.id)]})
+        # lots are added to a placed hold by the service only
+        with self.assertRaises(UserError):
+            hold.with_user(self.placer).write(
+                {"lot_ids": [Command.link(self.lot_b.id)]}
+            )
+        hold.with_user(self.placer)._add_lots(self.lot_b)
         self.assertEqual(self.lot_b.hold_state, "held")
         # a plain stock user cannot place holds
         with self.assertRaises(AccessError):
@@ -399,7 +401,12 @@ class TestHoldDecision(HoldCase):
         if disposition:
             wizard.disposition = disposition
         wizard.password = password
-        return wizard.save().action_confirm()
+        # the Sign button sends the password in its context only
+        return (
+            wizard.save()
+            .with_context(lt_signature_password=password)
+            .action_confirm()
+        )
 
     def test_release_with_signature(self):
         hold = self.place(self.lot_a)
@@ -452,21 +459,28 @@ class TestHoldDecision(HoldCase):
         with self.assertRaisesRegex(UserError, "reason for the decision"):
             hold.with_user(self.manager)._decide("release", "   ")
 
-    def test_change_after_signing_invalidates_signature(self):
+    def test_decided_hold_is_immutable(self):
         hold = self.place(self.lot_a)
         self.decide(hold, self.manager, "manager-pass-1")
         self.assertTrue(hold.signature_valid)
-        with self.assertRaises(AccessError):
-            hold.with_user(self.placer).reason_id = self.env.ref(
-                "lot_traceability.hold_reason_complaint"
-            )
-        hold.with_user(self.manager).reason_id = self.env.ref(
-            "lot_traceability.hold_reason_complaint"
-        )
-        self.assertFalse(hold.signature_valid)
-        hold.with_user(self.manager).reason_id = self.reason
+        complaint = self.env.ref("lot_traceability.hold_reason_complaint")
+        for user in (self.placer, self.manager, self.env.ref("base.user_admin")):
+            for vals in (
+                {"reason_id": complaint.id},
+                {"description": "changed afterwards"},
+                {"lot_ids": [Command.link(self.lot_b.id)]},
+                {"signature_meaning": "Rejected"},
+                {"decision_note": "other"},
+            ):
+                with self.assertRaises(UserError):
+                    hold.with_user(user).write(vals)
+        self.assertEqual(hold.reason_id, self.reason)
         self.assertTrue(hold.signature_valid)
-        hold.with_user(self.manager).lot_ids |= self.lot_b
+        # tampering behind the ORM's back shows on the signature
+        self.env.cr.execute(
+            "UPDATE stock_lot_hold SET description = 'x' WHERE id = %s", [hold.id]
+        )
+        hold.invalidate_recordset()
         self.assertFalse(hold.signature_valid)
 
     def test_reject_scrap(self):
@@ -484,6 +498,12 @@ class TestHoldDecision(HoldCase):
         self.decide(hold, self.manager, "manager-pass-1", "reject", "return")
         picking = hold.picking_ids
         self.assertEqual(picking.partner_id, self.supplier)
+        # Odoo's return of the original receipt
+        receipt = self.env["stock.move.line"].search(
+            [("lot_id", "=", self.lot_a.id), ("location_id.usage", "=", "supplier")]
+        ).move_id
+        self.assertEqual(picking.move_ids.origin_returned_move_id, receipt)
+        self.assertEqual(picking.return_id, receipt.picking_id)
         self.assertEqual(picking.location_dest_id.usage, "supplier")
         self.assertEqual(picking.move_line_ids.lot_id, self.lot_a)
         self.assertEqual(picking.move_line_ids.quantity, 100.0)
@@ -544,6 +564,462 @@ class TestHoldDecision(HoldCase):
         )
         with self.assertRaisesRegex(UserError, "No hold"):
             empty.action_print()
+
+
+class TestHoldBypasses(HoldCase):
+    """Every way around a hold found so far, tried as the user who would."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin = cls.env.ref("base.user_admin")
+        cls.mrp_user = new_test_user(
+            cls.env, "hold.mrp", groups="mrp.group_mrp_user,stock.group_stock_user"
+        )
+        cls.buyer = new_test_user(
+            cls.env,
+            "hold.buyer",
+            groups="stock.group_stock_user,purchase.group_purchase_user",
+        )
+
+    def quants(self, lot):
+        """Where the lot's stock is: {location: quantity}."""
+        self.env.invalidate_all()
+        return {
+            quant.location_id.complete_name: quant.quantity
+            for quant in self.env["stock.quant"].search(
+                [("lot_id", "=", lot.id), ("location_id.usage", "=", "internal")]
+            )
+            if quant.quantity
+        }
+
+    def test_lot_write_cannot_free_it(self):
+        hold = self.place(self.lot_a)
+        before = self.quants(self.lot_a)
+        for user in (self.stock_user, self.placer, self.manager, self.admin):
+            for vals in (
+                {"hold_ids": [Command.clear()]},
+                {"hold_ids": [Command.unlink(hold.id)]},
+                {"hold_state": "free"},
+            ):
+                with self.assertRaisesRegex(UserError, "FLOUR-A"):
+                    self.lot_a.with_user(user).write(vals)
+        with self.assertRaises(UserError):
+            self.env["stock.lot"].with_user(self.admin).create(
+                {
+                    "name": "FLOUR-NEW",
+                    "product_id": self.product.id,
+                    "hold_ids": [Command.link(hold.id)],
+                }
+            )
+        self.assertEqual(hold.lot_ids, self.lot_a)
+        self.assertEqual(self.lot_a.hold_state, "held")
+        with self.assertRaises(UserError):
+            self.flows.deliver(self.customer, self.product, [(self.lot_a, 1.0)])
+        self.assertEqual(self.quants(self.lot_a), before)
+
+    def test_protected_hold_fields(self):
+        hold = self.place(self.lot_a)
+        complaint = self.env.ref("lot_traceability.hold_reason_complaint")
+        other = self.env["res.company"].create({"name": "Hold Other Co"})
+        self.admin.company_ids |= other
+        for user in (self.placer, self.manager, self.admin):
+            for vals in (
+                {"is_blocking": False},
+                {"state": "released"},
+                {"lot_ids": [Command.clear()]},
+                {"reason_id": complaint.id},
+                {"company_id": other.id},
+                {"description": "nothing to see"},
+                {"placed_by_id": self.manager2.id},
+                {"signature_hash": "0" * 64},
+            ):
+                with self.assertRaises(UserError):
+                    hold.with_user(user).write(vals)
+        self.assertTrue(hold.is_blocking)
+        self.assertEqual(hold.lot_ids, self.lot_a)
+        self.assertEqual(hold.description, "Test hold")
+        # the context key alone opens nothing
+        with self.assertRaises(UserError):
+            hold.with_user(self.admin).with_context(
+                lt_hold_service=True, lt_signature_service=True
+            ).write({"state": "released"})
+        self.assertEqual(hold.state, "active")
+        # the chatter stays open
+        hold.with_user(self.placer).message_post(body="Lab sample taken")
+
+    def test_quant_written_directly(self):
+        self.place(self.lot_a)
+        quant = self.lot_a.quant_ids.filtered(lambda q: q.location_id == self.flows.stock)
+        before = self.quants(self.lot_a)
+        for user in (self.stock_user, self.admin):
+            for vals in (
+                {"quantity": 0.0},
+                {"lot_id": self.lot_b.id},
+                {"location_id": self.flows.customer_location.id},
+                {"reserved_quantity": 5.0},
+            ):
+                with self.assertRaisesRegex(UserError, "FLOUR-A"):
+                    quant.with_user(user).write(vals)
+                with self.assertRaisesRegex(UserError, "FLOUR-A"):
+                    quant.with_user(user).with_context(inventory_mode=True).write(vals)
+        # relabelling a free quant into the held lot, creating held stock
+        quant_b = self.lot_b.quant_ids.filtered(
+            lambda q: q.location_id == self.flows.stock
+        )
+        with self.assertRaises(UserError):
+            quant_b.with_user(self.stock_user).write({"lot_id": self.lot_a.id})
+        with self.assertRaises(UserError):
+            self.env["stock.quant"].with_user(self.stock_user).create(
+                {
+                    "product_id": self.product.id,
+                    "location_id": self.flows.customer_location.id,
+                    "lot_id": self.lot_a.id,
+                    "quantity": 10.0,
+                }
+            )
+        self.assertEqual(self.quants(self.lot_a), before)
+
+    def test_quant_relocate_and_package_moves(self):
+        self.place(self.lot_a)
+        f = self.flows
+        shelf = self.env["stock.location"].create(
+            {"name": "Shelf 9", "usage": "internal", "location_id": f.stock.id}
+        )
+        quant = self.lot_a.quant_ids.filtered(lambda q: q.location_id == f.stock)
+        before = self.quants(self.lot_a)
+        with self.assertRaisesRegex(UserError, "FLOUR-A"):
+            quant.with_user(self.stock_user).move_quants(shelf)
+        wizard = (
+            self.env["stock.quant.relocate"]
+            .with_user(self.stock_user)
+            .with_context(default_quant_ids=quant.ids)
+            .create({"dest_location_id": f.customer_location.id})
+        )
+        with self.assertRaises(UserError):
+            wizard.action_relocate_quants()
+        # a package holding the held lot, moved whole by writing its location
+        package = self.env["stock.quant.package"].create({"name": "PACK-HELD"})
+        with self.assertRaises(UserError):
+            quant.with_user(self.stock_user).write({"package_id": package.id})
+        self.assertEqual(self.quants(self.lot_a), before)
+
+    def test_packaged_stock_moved_whole_to_quarantine(self):
+        f = self.flows
+        lot = f.lot(self.product, "FLOUR-PACK")
+        lot.supplier_id = self.supplier
+        f.receive(self.supplier, self.product, [(lot, 30.0)])
+        package = self.env["stock.quant.package"].create({"name": "PACK-Q"})
+        # 20 of it packed (Odoo's own package move), 10 loose
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.int_type_id.id,
+                "location_id": f.stock.id,
+                "location_dest_id": f.stock.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "pack",
+                            "product_id": self.product.id,
+                            "product_uom_qty": 20.0,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": f.stock.id,
+                            "location_dest_id": f.stock.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        f.set_lines(picking.move_ids, [(lot, 20.0)])
+        picking.move_line_ids.result_package_id = package
+        picking.button_validate()
+        hold = self.place(lot)
+        # the package moved whole by hand is refused
+        shelf = self.env["stock.location"].create(
+            {"name": "Shelf 8", "usage": "internal", "location_id": f.stock.id}
+        )
+        with self.assertRaises(UserError):
+            package.with_user(self.stock_user).location_id = shelf
+        hold.with_user(self.placer).action_move_to_quarantine()
+        quarantine = self.warehouse.lot_quarantine_location_id
+        self.assertEqual(
+            self.quants(lot), {quarantine.complete_name: 30.0}, "all of it, no negative"
+        )
+        self.assertEqual(package.location_id, quarantine)
+        self.assertEqual(sum(package.quant_ids.mapped("quantity")), 20.0)
+        negative = self.env["stock.quant"].search(
+            [("product_id", "=", self.product.id), ("quantity", "<", 0)]
+        )
+        self.assertFalse(negative)
+
+    def test_done_lines_cannot_be_edited(self):
+        f = self.flows
+        delivery = f.deliver(self.customer, self.product, [(self.lot_b, 5.0)])
+        hold = self.place(self.lot_a)
+        hold.with_user(self.placer).action_move_to_quarantine()
+        quarantine_move = hold.picking_ids
+        before = self.quants(self.lot_a)
+        delivery.is_locked = False
+        quarantine_move.is_locked = False
+        line = delivery.move_line_ids
+        with self.assertRaisesRegex(UserError, "FLOUR-A"):
+            line.with_user(self.stock_user).write({"lot_id": self.lot_a.id})
+        qline = quarantine_move.move_line_ids
+        for vals in (
+            {"location_dest_id": f.stock.id},
+            {"location_dest_id": f.customer_location.id},
+            {"quantity": 150.0},
+            {"quantity": 50.0},
+        ):
+            with self.assertRaisesRegex(UserError, "FLOUR-A"):
+                qline.with_user(self.stock_user).write(vals)
+        # a new done line of the held lot on the done delivery
+        with self.assertRaises(UserError):
+            self.env["stock.move.line"].with_user(self.stock_user).create(
+                {
+                    "move_id": delivery.move_ids.id,
+                    "picking_id": delivery.id,
+                    "product_id": self.product.id,
+                    "product_uom_id": self.product.uom_id.id,
+                    "location_id": self.warehouse.lot_quarantine_location_id.id,
+                    "location_dest_id": f.customer_location.id,
+                    "lot_id": self.lot_a.id,
+                    "quantity": 10.0,
+                }
+            )
+        self.assertEqual(self.quants(self.lot_a), before)
+        # a free lot's done line still can be corrected
+        line.quantity = 4.0
+        self.assertEqual(self.lot_b.product_qty, 46.0)
+
+    def test_done_production_line_edited_to_held_lot(self):
+        f = self.flows
+        bread = f.product("Edited Bread")
+        __, production = f.produce(
+            bread, "EDIT-1", 1.0, [(self.product, [(self.lot_b, 2.0)])]
+        )
+        self.place(self.lot_a)
+        before = self.quants(self.lot_a)
+        production.is_locked = False
+        with self.assertRaisesRegex(UserError, "FLOUR-A"):
+            production.move_raw_ids.move_line_ids.with_user(self.mrp_user).write(
+                {"lot_id": self.lot_a.id}
+            )
+        self.assertEqual(self.quants(self.lot_a), before)
+
+    def test_scrap_is_terminal(self):
+        f = self.flows
+        self.place(self.lot_a)
+        scrap = f.scrap(self.lot_a, 10.0)
+        scrap_location = scrap.scrap_location_id
+        before = self.quants(self.lot_a)
+        bread = f.product("Scrap Bread")
+        production = self.env["mrp.production"].create(
+            {
+                "product_id": bread.id,
+                "product_qty": 1.0,
+                "product_uom_id": bread.uom_id.id,
+                "location_src_id": scrap_location.id,
+                "move_raw_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 5.0,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": scrap_location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        production.action_confirm()
+        production.write(
+            {"qty_producing": 1.0, "lot_producing_id": f.lot(bread, "SCRAP-B").id}
+        )
+        with self.assertRaisesRegex(UserError, "FLOUR-A"):
+            f.set_lines(production.move_raw_ids, [(self.lot_a, 5.0)])
+        # nor out of scrap back to stock
+        with self.assertRaises(UserError):
+            f._picking(
+                self.warehouse.int_type_id,
+                None,
+                scrap_location,
+                f.stock,
+                self.product,
+                [(self.lot_a, 5.0)],
+            )
+        self.assertEqual(self.quants(self.lot_a), before)
+
+    def test_unbuild_of_held_lot_refused(self):
+        f = self.flows
+        bread = f.product("Unbuilt Bread")
+        bread_lot, production = f.produce(
+            bread, "UNB-1", 2.0, [(self.product, [(self.lot_b, 4.0)])]
+        )
+        self.place(bread_lot)
+        with self.assertRaisesRegex(UserError, "UNB-1"):
+            f.unbuild(production, 1.0)
+        self.assertEqual(bread_lot.product_qty, 2.0)
+
+    def test_vendor_location_is_not_a_loophole(self):
+        f = self.flows
+        bread = f.product("Vendor Bread")
+        made, __ = f.produce(bread, "MADE-1", 5.0, [(self.product, [(self.lot_b, 1.0)])])
+        self.place(made | self.lot_a)
+        before = self.quants(self.lot_a)
+        # a customer delivery aimed at the Vendors location
+        with self.assertRaisesRegex(UserError, "MADE-1"):
+            f._picking(
+                self.warehouse.out_type_id,
+                self.customer,
+                f.stock,
+                f.supplier_location,
+                bread,
+                [(made, 5.0)],
+            )
+        # to the right supplier, but not as a return of its receipt
+        with self.assertRaisesRegex(UserError, "FLOUR-A"):
+            f._picking(
+                self.warehouse.out_type_id,
+                self.supplier,
+                f.stock,
+                f.supplier_location,
+                self.product,
+                [(self.lot_a, 5.0)],
+            )
+        self.assertEqual(self.quants(self.lot_a), before)
+        self.assertEqual(made.product_qty, 5.0)
+
+    def test_supplier_return_through_odoo_return_flow(self):
+        """Positive control: Odoo's Return button on the receipt."""
+        self.place(self.lot_a)
+        receipt = self.env["stock.move.line"].search(
+            [("lot_id", "=", self.lot_a.id), ("location_id.usage", "=", "supplier")]
+        ).picking_id
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_user(self.stock_user)
+            .with_context(active_id=receipt.id, active_model="stock.picking")
+            .create({"picking_id": receipt.id})
+        )
+        wizard.product_return_moves.quantity = 10.0
+        picking = wizard._create_return()
+        self.assertEqual(picking.move_line_ids.lot_id, self.lot_a)
+        picking.move_ids.picked = True
+        picking.with_user(self.buyer).button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(self.lot_a.product_qty, 90.0)
+
+    def test_free_lot_still_ships(self):
+        self.place(self.lot_a)
+        picking = self.flows.deliver(self.customer, self.product, [(self.lot_b, 5.0)])
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(self.lot_b.product_qty, 45.0)
+
+    def test_counting_a_held_lot_is_recorded(self):
+        self.place(self.lot_a)
+        quant = self.lot_a.quant_ids.filtered(
+            lambda q: q.location_id == self.flows.stock
+        )
+        events = self.env["stock.lot.event"].search_count([("lot_ids", "in", self.lot_a.ids)])
+        quant.with_user(self.stock_user).with_context(
+            inventory_mode=True
+        ).inventory_quantity = 96.0
+        quant.with_user(self.stock_user).action_apply_inventory()
+        self.assertEqual(quant.quantity, 96.0)
+        self.assertGreater(
+            self.env["stock.lot.event"].search_count([("lot_ids", "in", self.lot_a.ids)]),
+            events,
+        )
+        self.assertEqual(self.lot_a.hold_state, "held")
+
+    def test_location_cannot_be_turned_into_an_exit(self):
+        f = self.flows
+        self.place(self.lot_a)
+        quarantine = self.warehouse.lot_quarantine_location_id
+        with self.assertRaises(UserError):
+            f.stock.with_user(self.admin).usage = "customer"
+        with self.assertRaises(UserError):
+            f.stock.with_user(self.admin).location_id = f.customer_location
+        with self.assertRaises(UserError):
+            self.warehouse.with_user(self.admin).lot_quarantine_location_id = f.stock
+        self.assertEqual(f.stock.usage, "internal")
+        self.assertEqual(self.warehouse.lot_quarantine_location_id, quarantine)
+
+
+class TestHoldCompanies(HoldCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "Hold Company B"})
+        cls.flows_b = Flows(cls.env, cls.company_b)
+        cls.user_b = new_test_user(
+            cls.env,
+            "hold.placer.b",
+            groups=USER,
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
+        cls.manager_b = new_test_user(
+            cls.env,
+            "hold.manager.b",
+            groups=MANAGER,
+            password="manager-b-pass-1",
+            company_id=cls.company_b.id,
+            company_ids=[Command.set(cls.company_b.ids)],
+        )
+        # one product, partner and lot without company, in stock in both
+        cls.shared_supplier = cls.env["res.partner"].create({"name": "Shared Co"})
+        cls.shared = cls.env["product.product"].create(
+            {"name": "Shared Salt", "is_storable": True, "tracking": "lot"}
+        )
+        cls.shared_lot = cls.env["stock.lot"].create(
+            {"name": "SHARED-1", "product_id": cls.shared.id}
+        )
+        cls.flows.receive(cls.shared_supplier, cls.shared, [(cls.shared_lot, 10.0)])
+        cls.flows_b.receive(cls.shared_supplier, cls.shared, [(cls.shared_lot, 10.0)])
+
+    def test_hold_of_company_b_leaves_company_a_alone(self):
+        wizard = Form(
+            self.env["stock.lot.hold.wizard"]
+            .with_user(self.user_b)
+            .with_context(default_lot_ids=[Command.set(self.shared_lot.ids)])
+        )
+        wizard.reason_id = self.reason
+        hold = self.env["stock.lot.hold"].browse(
+            wizard.save().action_confirm()["res_id"]
+        )
+        self.assertEqual(hold.company_id, self.company_b)
+        # company A ships its own stock of the lot
+        picking = self.flows.deliver(self.customer, self.shared, [(self.shared_lot, 4.0)])
+        self.assertEqual(picking.state, "done")
+        # company B cannot
+        customer_b = self.flows_b.partner("Customer B")
+        with self.assertRaises(UserError):
+            self.flows_b.deliver(customer_b, self.shared, [(self.shared_lot, 1.0)])
+        # A's users do not see B's hold; B decides it
+        self.assertFalse(
+            self.env["stock.lot.hold"].with_user(self.placer).search([("id", "=", hold.id)])
+        )
+        with self.assertRaises(AccessError):
+            hold.with_user(self.manager).action_decide(
+                "release", "not ours", "manager-pass-1"
+            )
+        hold.with_user(self.manager_b).action_decide(
+            "release", "lab B says fine", "manager-b-pass-1"
+        )
+        self.assertEqual(hold.state, "released")
+
+    def test_hold_cannot_be_created_for_another_company(self):
+        with self.assertRaises(UserError):
+            self.env["stock.lot.hold"].with_user(self.placer).create(
+                {
+                    "lot_ids": [Command.set(self.shared_lot.ids)],
+                    "reason_id": self.reason.id,
+                    "company_id": self.company_b.id,
+                }
+            )
 
 
 class TestAutomaticHolds(HoldCase):

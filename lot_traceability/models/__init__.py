@@ -6,8 +6,12 @@ from . import stock_picking
 from . import mrp_production
 from . import lot_traceability_demo
 from . import stock_lot_hold_reason
+from . import lot_signature_attempt
+from . import lot_signature_mixin
+from . import stock_lot_hold_service
 from . import stock_lot_hold
 from . import stock_quant
+from . import stock_location
 from . import stock_warehouse
 from . import res_company
 from . import res_config_settings

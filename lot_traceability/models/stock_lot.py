@@ -12,7 +12,7 @@ from collections import defaultdict
 from psycopg2 import errors
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
@@ -37,16 +37,45 @@ def escape_like(value):
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def check_lot_name_characters(name):
-    """Refuse control characters left after normalisation (NUL, ESC, BEL...):
-    they do not print, scan or search."""
-    if isinstance(name, str) and any(
-        unicodedata.category(char) == "Cc" for char in name
-    ):
+# Bidirectional overrides and isolates reorder what a screen or label shows
+# ("Trojan Source"): a lot number must read as it is stored.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+MAX_LOT_NAME = 128
+
+
+def check_lot_name_characters(env, name, label=None):
+    """Refuse control characters left after normalisation (NUL, ESC, BEL...),
+    bidirectional overrides and absurd lengths: they do not print, scan or
+    search as typed."""
+    if not isinstance(name, str):
+        return
+    label = label or env._("Lot name")
+    if len(name) > MAX_LOT_NAME:
         raise ValidationError(
-            _(
-                "Lot name %(name)r contains a control character: type it again "
+            env._(
+                "%(label)s %(name)s... has %(length)s characters: lot numbers have "
+                "at most %(max)s.",
+                label=label,
+                name=name[:20],
+                length=len(name),
+                max=MAX_LOT_NAME,
+            )
+        )
+    if any(unicodedata.category(char) == "Cc" for char in name):
+        raise ValidationError(
+            env._(
+                "%(label)s %(name)r contains a control character: type it again "
                 "without it.",
+                label=label,
+                name=name,
+            )
+        )
+    if BIDI_CONTROLS.intersection(name):
+        raise ValidationError(
+            env._(
+                "%(label)s %(name)r contains an invisible text-direction character "
+                "that changes how it reads: type it again without it.",
+                label=label,
                 name=name,
             )
         )
@@ -190,11 +219,15 @@ class StockLot(models.Model):
                 )
             if "name" in vals:
                 vals["name"] = normalise_lot_name(vals["name"])
-                check_lot_name_characters(vals["name"])
+                check_lot_name_characters(self.env, vals["name"])
             if "supplier_lot_name" in vals:
                 vals["supplier_lot_name"] = normalise_lot_name(
                     vals["supplier_lot_name"]
                 )
+                check_lot_name_characters(
+                self.env, vals["supplier_lot_name"], _("Supplier lot")
+            )
+            self._lt_check_hold_fields(vals)
         self._check_duplicate_names(vals_list)
         lots = super().create(vals_list)
         lots._check_numbering_rule()
@@ -215,9 +248,23 @@ class StockLot(models.Model):
     def write(self, vals):
         if "name" in vals:
             vals["name"] = normalise_lot_name(vals["name"])
-            check_lot_name_characters(vals["name"])
+            check_lot_name_characters(self.env, vals["name"])
         if "supplier_lot_name" in vals:
             vals["supplier_lot_name"] = normalise_lot_name(vals["supplier_lot_name"])
+            check_lot_name_characters(
+                self.env, vals["supplier_lot_name"], _("Supplier lot")
+            )
+        self._lt_check_hold_fields(vals)
+        if "company_id" in vals:
+            held = self.filtered(lambda lot: lot.sudo().hold_ids.filtered("is_blocking"))
+            if held:
+                raise UserError(
+                    _(
+                        "Lots %(lots)s are on hold: their company cannot change "
+                        "until Quality decides the hold.",
+                        lots=", ".join(held.mapped("display_name")),
+                    )
+                )
         if vals.get("name"):
             for lot in self:
                 self._check_duplicate_names(
@@ -255,6 +302,17 @@ class StockLot(models.Model):
         return result
 
     def unlink(self):
+        on_record = self.filtered(
+            lambda lot: lot.sudo().hold_ids.filtered(lambda h: h.state != "draft")
+        )
+        if on_record:
+            raise UserError(
+                _(
+                    "Lots %(lots)s are on placed holds: they stay on record with "
+                    "their holds.",
+                    lots=", ".join(on_record.mapped("display_name")),
+                )
+            )
         self.env["stock.lot.event"]._append_many(
             [
                 {
@@ -267,6 +325,20 @@ class StockLot(models.Model):
             ]
         )
         return super().unlink()
+
+    def _lt_check_hold_fields(self, vals):
+        """Which lots are held changes only through the hold service."""
+        if {"hold_ids", "hold_state"}.intersection(vals) and not self.env[
+            "stock.lot.hold.service"
+        ]._is_service():
+            raise UserError(
+                _(
+                    "The holds of lots %(lots)s change only through the holds "
+                    "themselves: place a hold, or ask a Quality Manager to release "
+                    "or reject it with a signed decision.",
+                    lots=", ".join(self.mapped("display_name")) or vals.get("name", ""),
+                )
+            )
 
     def _lt_audit_values(self, names):
         """Field values as they go into an audit payload (ids for relations)."""
@@ -338,33 +410,9 @@ class StockLot(models.Model):
         action["context"] = {"default_lot_ids": [fields.Command.set(self.ids)]}
         return action
 
-    def _lt_hold_message(self, destination=None):
+    def _lt_hold_message(self, destination=None, company=None):
         """The refusal for held lots: lot, hold, reason, who placed it."""
-        lines = []
-        for lot in self:
-            for hold in lot.active_hold_ids:
-                lines.append(
-                    _(
-                        "Lot %(lot)s (%(product)s) is on hold %(hold)s: %(reason)s, "
-                        "placed by %(user)s on %(date)s.",
-                        lot=lot.name,
-                        product=lot.product_id.display_name,
-                        hold=hold.name,
-                        reason=hold.reason_id.name,
-                        user=hold.placed_by_id.name or "",
-                        date=fields.Datetime.to_string(hold.placed_date) or "",
-                    )
-                )
-        intro = (
-            _("Held lots cannot go to %(location)s.", location=destination.display_name)
-            if destination
-            else _("Held lots cannot be used.")
-        )
-        advice = _(
-            "Ask Quality to release the hold, or move the lot to quarantine, scrap it "
-            "or return it to its supplier."
-        )
-        return "\n".join([intro, *lines, advice])
+        return self.env["stock.lot.hold.service"]._refusal(self, destination, company)
 
     @api.depends_context("uid")
     def _compute_recall_count(self):

@@ -22,6 +22,9 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.barcode import get_barcode_check_digit
 
+from .stock_lot import check_lot_name_characters
+
+MAX_SEQ_WIDTH = 12
 TOKEN_RE = re.compile(r"\{([A-Z]+)(?::(\d+))?\}")
 TOKENS = (
     "YYYY",
@@ -242,7 +245,26 @@ class StockLotNumberingRule(models.Model):
     def _check_pattern_tokens(self):
         self.ensure_one()
         pattern = self.pattern or ""
+        check_lot_name_characters(
+            self.env,
+            pattern, _("Numbering rule %(rule)s: the pattern", rule=self.name)
+        )
         found = TOKEN_RE.findall(pattern)
+        too_wide = [
+            f"{{{token}:{width}}}"
+            for token, width in found
+            if width and (len(width) > 2 or int(width) > MAX_SEQ_WIDTH)
+        ]
+        if too_wide:
+            raise ValidationError(
+                _(
+                    "Numbering rule %(rule)s: %(tokens)s is too wide; a counter has "
+                    "1 to %(max)s digits.",
+                    rule=self.name,
+                    tokens=", ".join(too_wide),
+                    max=MAX_SEQ_WIDTH,
+                )
+            )
         unknown = [token for token, __ in found if token not in TOKENS]
         stray = TOKEN_RE.sub("", pattern)
         if unknown or "{" in stray or "}" in stray:

@@ -750,10 +750,7 @@ class StockLotRecall(models.Model):
         Hold = self.env["stock.lot.hold"]
         Hold._check_group(USER_GROUP)
         if self.hold_id and self.hold_id.is_blocking:
-            self.hold_id.write(
-                {"lot_ids": [fields.Command.link(lot.id) for lot in lots]}
-            )
-            return self.hold_id
+            return self.hold_id._add_lots(lots)
         hold = Hold.create(
             {
                 "lot_ids": [fields.Command.set(lots.ids)],

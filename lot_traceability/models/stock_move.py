@@ -44,15 +44,10 @@ class StockMove(models.Model):
         return result
 
     def _lt_hold_restricted(self):
+        """Must reservation for this move filter out held lots it may not take?
+        (Untracked products have no lot, hence no hold.)"""
         self.ensure_one()
-        if self.product_id.tracking == "none":
-            return False  # no lot, no hold: skip the location checks
-        return self.env["stock.warehouse"]._lt_hold_restricts(
-            self.location_id,
-            self.location_dest_id,
-            self.warehouse_id or self.picking_type_id.warehouse_id,
-            self.company_id,
-        )
+        return self.product_id.tracking != "none"
 
     def _update_reserved_quantity(
         self,
@@ -64,7 +59,7 @@ class StockMove(models.Model):
         strict=True,
     ):
         if self._lt_hold_restricted():
-            self = self.with_context(lt_skip_held_lots=True)
+            self = self.with_context(lt_hold_move_id=self.id)
         return super()._update_reserved_quantity(
             need,
             location_id,
@@ -84,7 +79,7 @@ class StockMove(models.Model):
         allow_negative=False,
     ):
         if self._lt_hold_restricted():
-            self = self.with_context(lt_skip_held_lots=True)
+            self = self.with_context(lt_hold_move_id=self.id)
         return super()._get_available_quantity(
             location_id,
             lot_id=lot_id,
@@ -105,7 +100,8 @@ class StockMove(models.Model):
         )
         if lines:
             self.env["stock.lot.hold"]._lock_lots(lines.lot_id, share=True)
-            lines.lot_id.invalidate_recordset(["hold_state"])
+            lines.lot_id.invalidate_recordset(["hold_state", "hold_ids"])
+            self.env["stock.lot.hold"].invalidate_model(["is_blocking", "state"])
             lines._lt_check_holds()
         done_before = self.move_line_ids.filtered(lambda line: line.state == "done")
         moves = super()._action_done(cancel_backorder=cancel_backorder)
@@ -127,9 +123,11 @@ class StockMove(models.Model):
             and line.location_dest_id.usage == "internal"
             and line.product_id.product_tmpl_id._lt_holds_on_receipt()
         )
-        lots = received.lot_id.filtered(lambda lot: lot.hold_state != "held")
+        company = received.company_id[:1] or self.env.company
+        service = self.env["stock.lot.hold.service"]
+        lots = received.lot_id.filtered(lambda lot: not service._is_held(lot, company))
         if lots:
-            self.env["stock.lot.hold"]._hold_lots(
+            self.env["stock.lot.hold"].with_company(company)._hold_lots(
                 lots,
                 "lot_traceability.hold_reason_qc_pending",
                 _(

@@ -20,6 +20,22 @@ LOT_DONE_INDEX = "stock_move_line_lot_done_index"
 
 
 HOLD_FIELDS = {"lot_id", "location_id", "location_dest_id"}
+# Fields of a done line whose change moves stock at once (Odoo updates the
+# quants of an unlocked done transfer without a new move).
+DONE_STOCK_FIELDS = {
+    "lot_id",
+    "lot_name",
+    "quantity",
+    "quantity_product_uom",
+    "location_id",
+    "location_dest_id",
+    "package_id",
+    "result_package_id",
+    "owner_id",
+    "product_id",
+    "product_uom_id",
+    "move_id",
+}
 
 
 _logger = logging.getLogger(__name__)
@@ -60,6 +76,7 @@ class StockMoveLine(models.Model):
             for key in ("lot_name", "supplier_lot_name"):
                 if vals.get(key):
                     vals[key] = normalise_lot_name(vals[key])
+            self.env["stock.quant"]._lt_check_quantities(vals)
         lines = super().create(vals_list)
         lines.filtered("lot_id")._lt_check_holds()
         return lines
@@ -68,6 +85,9 @@ class StockMoveLine(models.Model):
         for key in ("lot_name", "supplier_lot_name"):
             if vals.get(key):
                 vals[key] = normalise_lot_name(vals[key])
+        self.env["stock.quant"]._lt_check_quantities(vals)
+        if DONE_STOCK_FIELDS.intersection(vals):
+            self._lt_check_done_edit(vals)
         result = super().write(vals)
         # choosing a lot, a place or a quantity, or picking: not unpicking or
         # emptying a line, which only ever takes a held lot out of a transfer
@@ -78,31 +98,57 @@ class StockMoveLine(models.Model):
         return result
 
     def _lt_hold_restricted(self):
+        """Does this line take a held lot where holds forbid? (See
+        ``stock.lot.hold.service._move_permitted``.)"""
         self.ensure_one()
-        return self.env["stock.warehouse"]._lt_hold_restricts(
-            self.location_id,
-            self.location_dest_id,
-            self.move_id.warehouse_id or self.picking_type_id.warehouse_id,
-            self.company_id,
+        service = self.env["stock.lot.hold.service"]
+        return service._is_held(self.lot_id, self.company_id) and not (
+            service._move_permitted(
+                self.lot_id,
+                self.location_id,
+                self.location_dest_id,
+                self.move_id,
+                self.company_id,
+            )
         )
 
     def _lt_check_holds(self):
         """A held lot may not be chosen for, or validated on, a line that takes it
-        anywhere but a destination allowed for held lots."""
-        refused = self.filtered(
-            lambda line: line.lot_id.hold_state == "held" and line._lt_hold_restricted()
-        )
-        if not refused:
+        anywhere but a destination permitted for held lots."""
+        self.env["stock.lot.hold.service"]._check_lines(self.filtered("lot_id"))
+
+    def _lt_check_done_edit(self, vals):
+        """Editing a done line moves its stock at once: refused when the line's
+        lot, or the lot it would get, is held (except by the hold service)."""
+        service = self.env["stock.lot.hold.service"]
+        if service._is_service():
             return
-        by_destination = defaultdict(lambda: self.env["stock.lot"])
-        for line in refused:
-            by_destination[line.location_dest_id] |= line.lot_id
-        raise UserError(
-            "\n\n".join(
-                lots._lt_hold_message(destination)
-                for destination, lots in by_destination.items()
+        done = self.filtered(lambda line: line.state == "done")
+        if not done:
+            return
+        new_lot = self.env["stock.lot"].browse(vals.get("lot_id") or [])
+        held = self.env["stock.lot"]
+        for line in done:
+            for lot in line.lot_id | new_lot:
+                if service._is_held(lot, line.company_id):
+                    held |= lot
+        if held:
+            raise UserError(
+                _(
+                    "Done transfer lines of held lot %(lots)s cannot be edited: the "
+                    "stock would move without a new transfer. Ask Quality to decide "
+                    "the hold first.\n\n%(details)s",
+                    lots=", ".join(held.mapped("display_name")),
+                    details=held._lt_hold_message(company=done.company_id[:1]),
+                )
             )
-        )
+
+    def _action_done(self):
+        """Last line of defence: the lines whose quants are about to move."""
+        self.filtered(
+            lambda line: line.lot_id and line.state not in ("done", "cancel")
+        )._lt_check_holds()
+        return super()._action_done()
 
     def _compute_gs1_scan(self):
         self.gs1_scan = False

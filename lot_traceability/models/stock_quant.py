@@ -1,12 +1,94 @@
 # Copyright 2026 lot_traceability contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import fields, models
+import math
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+# Quant fields whose change moves, relabels or creates stock. Odoo writes them
+# itself only in superuser mode (``_update_available_quantity``); a user
+# writing them directly moves stock without a move.
+STOCK_FIELDS = {
+    "quantity",
+    "reserved_quantity",
+    "lot_id",
+    "location_id",
+    "package_id",
+    "owner_id",
+    "product_id",
+}
+QUANTITY_FIELDS = (
+    "quantity",
+    "reserved_quantity",
+    "inventory_quantity",
+    "inventory_quantity_auto_apply",
+)
+MAX_QUANTITY = 1e12
 
 
 class StockQuant(models.Model):
     _inherit = "stock.quant"
 
     lot_hold_state = fields.Selection(related="lot_id.hold_state", string="Hold")
+
+    @api.model
+    def _lt_check_quantities(self, vals):
+        for name in QUANTITY_FIELDS:
+            value = vals.get(name)
+            if isinstance(value, (int, float)) and (
+                not math.isfinite(value) or abs(value) > MAX_QUANTITY
+            ):
+                raise UserError(
+                    _(
+                        "%(value)s is not a quantity Odoo can store for %(field)s: "
+                        "enter a finite number below %(max)s.",
+                        value=value,
+                        field=self._fields[name].string,
+                        max=f"{MAX_QUANTITY:.0e}",
+                    )
+                )
+
+    def _lt_check_held_quants(self, vals):
+        """Refuse a direct change of the stock of a held lot (moving, relabelling
+        or creating it without a stock move), for every user. Counting goes
+        through ``inventory_quantity`` and Odoo's inventory moves instead."""
+        if self.env.su or not STOCK_FIELDS.intersection(vals):
+            return
+        service = self.env["stock.lot.hold.service"]
+        Lot = self.env["stock.lot"]
+        new_lot = Lot.browse(vals.get("lot_id") or [])
+        new_location = self.env["stock.location"].browse(vals.get("location_id") or [])
+        held = Lot
+        for quant in self or [self.browse()]:
+            companies = (quant.location_id | new_location).sudo().company_id
+            # a location without company (customers, vendors): any company's hold
+            companies = list(companies) or [self.env["res.company"]]
+            for lot in quant.lot_id | new_lot:
+                if any(service._is_held(lot, company) for company in companies):
+                    held |= lot
+        if held:
+            raise UserError(
+                _(
+                    "The stock of held lot %(lots)s cannot be changed directly: "
+                    "move it to quarantine or scrap it with a transfer, or count it "
+                    "with an inventory adjustment.\n\n%(details)s",
+                    lots=", ".join(held.mapped("display_name")),
+                    details=held._lt_hold_message(),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._lt_check_quantities(vals)
+            if vals.get("quantity") or vals.get("reserved_quantity"):
+                self.browse()._lt_check_held_quants(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._lt_check_quantities(vals)
+        self._lt_check_held_quants(vals)
+        return super().write(vals)
 
     def _gather(
         self,
@@ -18,9 +100,9 @@ class StockQuant(models.Model):
         strict=False,
         qty=0,
     ):
-        """Reservations for a move a held lot may not make do not see its quants
-        (``stock.move._update_reserved_quantity`` sets the context key): FIFO,
-        FEFO and every other removal strategy pick among free lots only."""
+        """Reservations for a move do not see quants of held lots the move may
+        not take (``stock.move`` sets the context key): FIFO, FEFO and every
+        other removal strategy pick among the others only."""
         quants = super()._gather(
             product_id,
             location_id,
@@ -30,8 +112,15 @@ class StockQuant(models.Model):
             strict=strict,
             qty=qty,
         )
-        if self.env.context.get("lt_skip_held_lots"):
+        move_id = self.env.context.get("lt_hold_move_id")
+        if move_id:
+            move = self.env["stock.move"].browse(move_id)
+            service = self.env["stock.lot.hold.service"]
             quants = quants.filtered(
-                lambda quant: not quant.lot_id or quant.lot_id.hold_state != "held"
+                lambda quant: not quant.lot_id
+                or not service._is_held(quant.lot_id, quant.company_id)
+                or service._move_permitted(
+                    quant.lot_id, quant.location_id, move.location_dest_id, move
+                )
             )
         return quants

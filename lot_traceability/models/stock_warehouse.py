@@ -18,9 +18,9 @@ class StockWarehouse(models.Model):
         "warehouse_id",
         "location_id",
         string="Destinations Allowed for Held Lots",
-        help="A held lot may still move into these locations (and their children): "
-        "by default the quarantine location and the vendors location, for returns. "
-        "Scrapping and inventory adjustments are always allowed.",
+        help="Internal locations (and their children) a held lot may still move "
+        "into, besides quarantine, scrap, counting and returns to its supplier. "
+        "Other kinds of locations here are ignored.",
     )
 
     def _get_locations_values(self, vals, code=False):
@@ -43,13 +43,20 @@ class StockWarehouse(models.Model):
         warehouses._lt_ensure_hold_locations()
         return warehouses
 
+    def write(self, vals):
+        if "lot_quarantine_location_id" in vals:
+            for warehouse in self:
+                quarantine = warehouse.lot_quarantine_location_id
+                if quarantine and quarantine.id != vals["lot_quarantine_location_id"]:
+                    quarantine._lt_check_no_held_stock()
+        return super().write(vals)
+
     @api.model
     def _lt_install_hold_locations(self):
         """At installation: a quarantine location for every existing warehouse."""
         self.with_context(active_test=False).search([])._lt_ensure_hold_locations()
 
     def _lt_ensure_hold_locations(self):
-        suppliers = self.env.ref("stock.stock_location_suppliers")
         for warehouse in self:
             if not warehouse.lot_quarantine_location_id:
                 warehouse.lot_quarantine_location_id = self.env[
@@ -63,32 +70,4 @@ class StockWarehouse(models.Model):
                     }
                 )
             if not warehouse.lot_hold_location_ids:
-                warehouse.lot_hold_location_ids = (
-                    warehouse.lot_quarantine_location_id | suppliers
-                )
-
-    def _lt_hold_permits(self, location):
-        """May a held lot move into ``location`` from this warehouse?"""
-        if location.usage == "inventory":
-            return True  # scrap and inventory adjustments
-        allowed = self.lot_hold_location_ids
-        return any(
-            location.parent_path.startswith(permitted.parent_path)
-            for permitted in allowed
-        )
-
-    @api.model
-    def _lt_hold_restricts(self, source, destination, warehouse=None, company=None):
-        """Does moving from ``source`` to ``destination`` use a lot in a way a hold
-        forbids? Moves out of stock (reserving, picking, shipping, consuming) and
-        anything delivered to a customer (dropship) do, unless the destination is
-        allowed for held lots; receipts and production output do not."""
-        if not (
-            source.usage in ("internal", "transit") or destination.usage == "customer"
-        ):
-            return False
-        warehouse = source.warehouse_id or warehouse
-        if not warehouse:
-            company = company or source.company_id or self.env.company
-            warehouse = self.search([("company_id", "=", company.id)])
-        return not any(wh._lt_hold_permits(destination) for wh in warehouse)
+                warehouse.lot_hold_location_ids = warehouse.lot_quarantine_location_id

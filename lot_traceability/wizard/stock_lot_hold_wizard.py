@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessDenied, UserError
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
 from ..models.stock_lot_hold import DISPOSITIONS
 
@@ -47,7 +49,16 @@ class StockLotHoldWizard(models.TransientModel):
                         ],
                     )
                 )
-        company = lots.company_id[:1] or self.env.company
+        if len(lots.company_id) > 1:
+            raise UserError(
+                _(
+                    "Lots %(lots)s belong to several companies: place one hold per "
+                    "company.",
+                    lots=", ".join(lots.mapped("display_name")),
+                )
+            )
+        # a lot without company is held for the placer's current company only
+        company = lots.company_id or self.env.company
         hold = Hold.with_company(company).create(
             {
                 "lot_ids": [fields.Command.set(lots.ids)],
@@ -81,43 +92,91 @@ class StockLotHoldWizard(models.TransientModel):
 
 
 class StockLotHoldDecision(models.TransientModel):
-    """Release or reject a hold: an electronic signature, password every time."""
+    """Release or reject a hold: an electronic signature, password every time.
+
+    The password is not a stored field: the form sends it in the context of the
+    Sign button only (``lt_signature_password``), and ``action_confirm`` hands
+    it to the signing call. The decision is bound to one hold and to the
+    content shown when the dialog opened (``content_digest``); it is used
+    once."""
 
     _name = "stock.lot.hold.decision"
     _description = "Lot Hold Decision"
 
-    hold_id = fields.Many2one("stock.lot.hold", required=True, ondelete="cascade")
+    hold_id = fields.Many2one(
+        "stock.lot.hold", required=True, readonly=True, ondelete="cascade"
+    )
     decision = fields.Selection(
         [("release", "Release"), ("reject", "Reject")], required=True
     )
     disposition = fields.Selection(DISPOSITIONS)
     note = fields.Text(string="Decision Note", required=True)
+    content_digest = fields.Char(readonly=True)
+    signed = fields.Boolean(readonly=True)
+    # never stored: no column, nothing in the table (see the class docstring)
     password = fields.Char(
-        help="Your password, re-entered to sign this decision electronically."
+        store=False,
+        help="Your password, re-entered to sign this decision electronically. "
+        "It is checked and forgotten; it is never saved.",
     )
 
-    def action_confirm(self):
-        self.ensure_one()
-        try:
-            self.env.user._check_credentials(
-                {
-                    "login": self.env.user.login,
-                    "password": self.password or "",
-                    "type": "password",
-                },
-                {"interactive": True},
+    def init(self):
+        # databases of earlier versions stored the password in this table
+        if column_exists(self.env.cr, self._table, "password"):
+            self.env.cr.execute(
+                SQL("ALTER TABLE %s DROP COLUMN password", SQL.identifier(self._table))
             )
-        except AccessDenied as error:
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            for name in ("password", "signed", "content_digest"):
+                vals.pop(name, None)
+        wizards = super().create(vals_list)
+        for wizard in wizards:
+            wizard.hold_id.check_access("read")
+            # what the signer is shown now is what the signature will cover
+            super(StockLotHoldDecision, wizard).write(
+                {"content_digest": wizard.hold_id._signature_content_digest()}
+            )
+        return wizards
+
+    def write(self, vals):
+        vals.pop("password", None)
+        refused = {"hold_id", "content_digest", "signed"}.intersection(vals)
+        if refused or self.filtered("signed"):
             raise UserError(
                 _(
-                    "Wrong password: hold %(hold)s was not signed. Re-enter your "
-                    "own password to sign the decision.",
+                    "A signing dialog stays with the hold it was opened on and is "
+                    "used once: open the decision again from hold %(hold)s.",
+                    hold=", ".join(self.hold_id.mapped("name")),
+                )
+            )
+        return super().write(vals)
+
+    def action_confirm(self, password=None):
+        """Sign. ``password``: the signer's password, as an argument (RPC) or
+        in the context of the Sign button; it is never stored."""
+        self.ensure_one()
+        if password is None:
+            password = self.env.context.get("lt_signature_password")
+        self = self.with_context(lt_signature_password=None)
+        if self.create_uid != self.env.user or self.signed:
+            raise UserError(
+                _(
+                    "This decision on hold %(hold)s is not yours to sign or was "
+                    "already signed: open the decision again from the hold.",
                     hold=self.hold_id.name,
                 )
-            ) from error
-        finally:
-            self.password = False
-        self.hold_id._decide(self.decision, self.note, self.disposition)
+            )
+        self.hold_id._decide(
+            self.decision,
+            self.note,
+            self.disposition,
+            password=password,
+            expected_digest=self.content_digest,
+        )
+        super(StockLotHoldDecision, self).write({"signed": True})
         return {"type": "ir.actions.act_window_close"}
 
 
