@@ -12,7 +12,7 @@ from odoo import Command, fields
 from odoo.addons.lot_traceability.models.stock_lot_hold_service import (
     StockLotHoldService,
 )
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user
 
 from .common import YY, LotTraceabilityCase
@@ -576,6 +576,9 @@ class TestHoldBypasses(HoldCase):
         cls.mrp_user = new_test_user(
             cls.env, "hold.mrp", groups="mrp.group_mrp_user,stock.group_stock_user"
         )
+        cls.stock_manager = new_test_user(
+            cls.env, "hold.stock.manager", groups="stock.group_stock_manager"
+        )
         cls.buyer = new_test_user(
             cls.env,
             "hold.buyer",
@@ -585,13 +588,13 @@ class TestHoldBypasses(HoldCase):
     def quants(self, lot):
         """Where the lot's stock is: {location: quantity}."""
         self.env.invalidate_all()
-        return {
-            quant.location_id.complete_name: quant.quantity
-            for quant in self.env["stock.quant"].search(
-                [("lot_id", "=", lot.id), ("location_id.usage", "=", "internal")]
-            )
-            if quant.quantity
-        }
+        where = {}
+        for quant in self.env["stock.quant"].search(
+            [("lot_id", "=", lot.id), ("location_id.usage", "=", "internal")]
+        ):
+            name = quant.location_id.complete_name
+            where[name] = where.get(name, 0.0) + quant.quantity
+        return {name: qty for name, qty in where.items() if qty}
 
     def test_lot_write_cannot_free_it(self):
         hold = self.place(self.lot_a)
@@ -692,7 +695,7 @@ class TestHoldBypasses(HoldCase):
             quant.with_user(self.stock_user).move_quants(shelf)
         wizard = (
             self.env["stock.quant.relocate"]
-            .with_user(self.stock_user)
+            .with_user(self.stock_manager)
             .with_context(default_quant_ids=quant.ids)
             .create({"dest_location_id": f.customer_location.id})
         )
@@ -942,8 +945,16 @@ class TestHoldBypasses(HoldCase):
             f.stock.with_user(self.admin).usage = "customer"
         with self.assertRaises(UserError):
             f.stock.with_user(self.admin).location_id = f.customer_location
+        with self.assertRaises(ValidationError):
+            self.warehouse.with_user(
+                self.admin
+            ).lot_quarantine_location_id = f.customer_location
+        # the quarantine holding held stock stays the quarantine
+        self.place(self.lot_b).with_user(self.placer).action_move_to_quarantine()
         with self.assertRaises(UserError):
             self.warehouse.with_user(self.admin).lot_quarantine_location_id = f.stock
+        with self.assertRaises(UserError):
+            quarantine.with_user(self.admin).usage = "customer"
         self.assertEqual(f.stock.usage, "internal")
         self.assertEqual(self.warehouse.lot_quarantine_location_id, quarantine)
 

@@ -102,7 +102,11 @@ class StockLotHoldService(models.AbstractModel):
             .with_context(active_test=False)
             .search(domain)
         )
-        return warehouses.lot_quarantine_location_id
+        # a quarantine that is not an internal location (a misconfiguration)
+        # would turn "into quarantine" into shipping
+        return warehouses.lot_quarantine_location_id.filtered(
+            lambda location: location.usage == "internal"
+        )
 
     @staticmethod
     def _under(location, parents):

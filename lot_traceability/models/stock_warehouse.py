@@ -1,6 +1,7 @@
 # Copyright 2026 lot_traceability contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class StockWarehouse(models.Model):
@@ -42,6 +43,20 @@ class StockWarehouse(models.Model):
         warehouses = super().create(vals_list)
         warehouses._lt_ensure_hold_locations()
         return warehouses
+
+    @api.constrains("lot_quarantine_location_id")
+    def _check_lot_quarantine_location(self):
+        for warehouse in self:
+            quarantine = warehouse.lot_quarantine_location_id
+            if quarantine and quarantine.usage != "internal":
+                raise ValidationError(
+                    _(
+                        "The quarantine of warehouse %(warehouse)s must be an "
+                        "internal location: %(location)s is not.",
+                        warehouse=warehouse.name,
+                        location=quarantine.display_name,
+                    )
+                )
 
     def write(self, vals):
         if "lot_quarantine_location_id" in vals:
