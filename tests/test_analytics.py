@@ -30,6 +30,7 @@ class TestAnalytics(LotTraceabilityCase):
             cls.env,
             "scorecard.manager",
             groups="lot_traceability.group_lot_traceability_manager",
+            password="decider-pass-1",
         )
 
     def hold(self, lot):
@@ -46,11 +47,15 @@ class TestAnalytics(LotTraceabilityCase):
         released = self.hold(self.lots[0])
         rejected = self.hold(self.lots[1])
         self.hold(self.lots[2])  # still active
-        released.with_user(self.decider)._decide("release", "lab OK")
-        rejected.with_user(self.decider)._decide("reject", "mould", "keep")
+        released.with_user(self.decider)._decide(
+            "release", "lab OK", password="decider-pass-1"
+        )
+        rejected.with_user(self.decider)._decide(
+            "reject", "mould", "keep", password="decider-pass-1"
+        )
         # 2 h and 4 h on hold
-        released.sudo().decided_date = released.placed_date + timedelta(hours=2)
-        rejected.sudo().decided_date = rejected.placed_date + timedelta(hours=4)
+        released.sudo().with_context(lt_hold_service=True).decided_date = released.placed_date + timedelta(hours=2)
+        rejected.sudo().with_context(lt_hold_service=True).decided_date = rejected.placed_date + timedelta(hours=4)
         self.env.flush_all()
         row = self.env["stock.lot.supplier.scorecard"].search(
             [("supplier_id", "=", self.supplier.id)]

@@ -194,7 +194,9 @@ class TestAppend(AuditCase):
 
     def test_hold_events_carry_the_signature(self):
         placer = new_test_user(self.env, "aud.placer", groups=USER)
-        manager = new_test_user(self.env, "aud.manager", groups=MANAGER)
+        manager = new_test_user(
+            self.env, "aud.manager", groups=MANAGER, password="aud-manager-pass-1"
+        )
         lot = self.flows.lot(self.product, "AUD-HOLD-1")
         reason = self.env.ref("lot_traceability.hold_reason_contamination")
         hold = (
@@ -207,7 +209,9 @@ class TestAppend(AuditCase):
         self.assertEqual(placed.user_id, placer)
         self.assertEqual(placed.res_model, "stock.lot.hold")
         self.assertEqual(json.loads(placed.payload)["placed_by_id"], placer.id)
-        hold.with_user(manager)._decide("release", "Lab says fine")
+        hold.with_user(manager)._decide(
+            "release", "Lab says fine", password="aud-manager-pass-1"
+        )
         released = self.events(lot, event_type="hold_released")
         payload = json.loads(released.payload)
         self.assertEqual(released.user_id, manager)
@@ -221,7 +225,9 @@ class TestAppend(AuditCase):
             .create({"lot_ids": [Command.set(lot.ids)], "reason_id": reason.id})
         )
         hold2.action_place()
-        hold2.with_user(manager)._decide("reject", "Contaminated", "keep")
+        hold2.with_user(manager)._decide(
+            "reject", "Contaminated", "keep", password="aud-manager-pass-1"
+        )
         rejected = self.events(lot, event_type="hold_rejected")
         self.assertEqual(json.loads(rejected.payload)["disposition"], "keep")
         self.assertEqual(

@@ -193,3 +193,143 @@ class TestWrongCompanyOrProduct(BadInputCase):
             self.create("BI-NT-1", untracked)
         self.assertFalse(self.lots("BI-NT-1", untracked))
         self.assertEqual(self.event_count(), events)
+
+
+class TestBadValues(BadInputCase):
+    """Numbers and strings no user means: a clear error, nothing written."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.lot = cls.Lot.create({"name": "BI-QTY-1", "product_id": cls.product.id})
+        cls.flows.receive(
+            cls.flows.partner("BI Supplier"), cls.product, [(cls.lot, 10.0)]
+        )
+        cls.quant = cls.lot.quant_ids.filtered(
+            lambda q: q.location_id == cls.flows.stock
+        )
+
+    def test_nan_inf_huge_quantities(self):
+        Quant = self.env["stock.quant"].with_context(inventory_mode=True)
+        for value in (float("nan"), float("inf"), float("-inf"), 1e300):
+            with self.assertRaisesRegex(UserError, "finite number"):
+                self.quant.with_context(inventory_mode=True).write(
+                    {"inventory_quantity": value}
+                )
+            with self.assertRaisesRegex(UserError, "finite number"):
+                Quant.create(
+                    {
+                        "product_id": self.product.id,
+                        "location_id": self.flows.stock.id,
+                        "lot_id": self.lot.id,
+                        "inventory_quantity": value,
+                    }
+                )
+            with self.assertRaisesRegex(UserError, "finite number"):
+                self.env["stock.move"].create(
+                    {
+                        "name": "BI move",
+                        "product_id": self.product.id,
+                        "product_uom_qty": value,
+                        "product_uom": self.product.uom_id.id,
+                        "location_id": self.flows.stock.id,
+                        "location_dest_id": self.flows.customer_location.id,
+                    }
+                )
+            line = self.flows.deliver(
+                self.flows.partner("BI Customer"), self.product, [(self.lot, 1.0)]
+            ).move_line_ids
+            with self.assertRaisesRegex(UserError, "finite number"):
+                line.write({"quantity": value})
+        self.env.invalidate_all()
+        self.assertEqual(self.quant.quantity, 6.0)
+        self.assertFalse(self.quant.inventory_quantity_set)
+
+    def test_control_and_bidi_characters(self):
+        events = self.event_count()
+        for bad in ("BI\x00NUL", "BI\u202eLOT", "BI\u2066X\u2069", "x" * 100_000):
+            with self.assertRaises(ValidationError):
+                self.create(bad)
+            with self.assertRaises(ValidationError):
+                self.create("BI-SUP-OK", supplier_lot_name=bad)
+            with self.assertRaises(ValidationError):
+                self.lot.supplier_lot_name = bad
+            with self.assertRaises(ValidationError):
+                self.env["stock.lot.numbering.rule"].create(
+                    {"name": "BI rule", "pattern": "{SEQ:4}" + bad}
+                )
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.flows.warehouse.in_type_id.id,
+                "location_id": self.flows.supplier_location.id,
+                "location_dest_id": self.flows.stock.id,
+            }
+        )
+        with self.assertRaisesRegex(ValidationError, "Supplier lot"):
+            self.env["stock.move.line"].create(
+                {
+                    "picking_id": picking.id,
+                    "product_id": self.product.id,
+                    "product_uom_id": self.product.uom_id.id,
+                    "location_id": self.flows.supplier_location.id,
+                    "location_dest_id": self.flows.stock.id,
+                    "supplier_lot_name": "BI\u202eX",
+                    "quantity": 1.0,
+                }
+            )
+        self.assertFalse(self.lots("BI-SUP-OK"))
+        self.assertFalse(self.lot.supplier_lot_name)
+        self.assertEqual(self.event_count(), events)
+
+    def test_unbounded_counter_width(self):
+        for pattern in ("{SEQ:100000}", "{SEQ:13}", "LOT-{SEQ:999999999999}"):
+            with self.assertRaisesRegex(ValidationError, "too wide"):
+                self.env["stock.lot.numbering.rule"].create(
+                    {"name": "BI wide", "pattern": pattern}
+                )
+        self.assertFalse(
+            self.env["stock.lot.numbering.rule"].search([("name", "=", "BI wide")])
+        )
+
+    def test_huge_hold_description(self):
+        reason = self.env.ref("lot_traceability.hold_reason_contamination")
+        with self.assertRaisesRegex(UserError, "keep it under"):
+            self.env["stock.lot.hold"].create(
+                {
+                    "lot_ids": [Command.set(self.lot.ids)],
+                    "reason_id": reason.id,
+                    "description": "x" * 100_000,
+                }
+            )
+        self.assertEqual(self.lot.hold_state, "free")
+
+    def test_hold_placed_by_user_without_email(self):
+        from odoo.tests import new_test_user
+
+        user = new_test_user(
+            self.env,
+            "bi.noemail",
+            groups="lot_traceability.group_lot_traceability_user",
+        )
+        user.partner_id.email = False
+        new_test_user(
+            self.env,
+            "bi.manager",
+            groups="lot_traceability.group_lot_traceability_manager",
+        )
+        hold = (
+            self.env["stock.lot.hold"]
+            .with_user(user)
+            .create(
+                {
+                    "lot_ids": [Command.set(self.lot.ids)],
+                    "reason_id": self.env.ref(
+                        "lot_traceability.hold_reason_contamination"
+                    ).id,
+                }
+            )
+        )
+        hold.action_place()
+        self.assertEqual(hold.state, "active")
+        self.assertEqual(hold.placed_by_id, user)
+        self.assertEqual(self.lot.hold_state, "held")

@@ -18,7 +18,9 @@ from unittest.mock import patch
 from psycopg2.errors import SerializationFailure
 
 from odoo import SUPERUSER_ID, Command, api
-from odoo.addons.lot_traceability.models.stock_lot_hold import StockLotHold
+from odoo.addons.lot_traceability.models.stock_lot_hold_service import (
+    StockLotHoldService,
+)
 from odoo.exceptions import UserError
 
 from .flows import Flows
@@ -111,7 +113,7 @@ class TestHoldConcurrency(unittest.TestCase):
             with self.env() as env_b:
                 if keep_reservation:
                     with patch.object(
-                        StockLotHold, "_hold_lots_now", lambda self: None
+                        StockLotHoldService, "_block_now", lambda self, holds: None
                     ):
                         self.place_hold(env_b)
                 else:
@@ -173,3 +175,47 @@ class TestHoldConcurrency(unittest.TestCase):
         self.assertEqual(state, "done")
         self.assertEqual(on_hand, 40.0)
         self.assertEqual(hold_state, "held")
+
+    def test_failed_signature_kept_after_rollback(self):
+        """The request that refuses a wrong password rolls back; the attempt is
+        still on record (its own cursor), and five of them lock signing."""
+        tag = uuid.uuid4().hex[:6]
+        with self.env() as env:
+            manager = env["res.users"].create(
+                {
+                    "name": f"Race Manager {tag}",
+                    "login": f"race.manager.{tag}",
+                    "password": "race-manager-pass-1",
+                    "groups_id": [
+                        Command.set(
+                            [
+                                env.ref(
+                                    "lot_traceability.group_lot_traceability_manager"
+                                ).id
+                            ]
+                        )
+                    ],
+                }
+            )
+            manager_id, hold_id = manager.id, self.place_hold(env)
+        for attempt in range(5):
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, manager_id, {})
+                hold = env["stock.lot.hold"].browse(hold_id)
+                with self.assertRaises(UserError):
+                    hold.action_decide("release", "lab ok", f"guess-{attempt}")
+                cr.rollback()
+        with self.env() as env:
+            attempts = env["lot.signature.attempt"].search(
+                [("user_id", "=", manager_id)]
+            )
+            self.assertEqual(attempts.mapped("result"), ["wrong_password"] * 5)
+            hold = env["stock.lot.hold"].browse(hold_id)
+            self.assertEqual(hold.state, "active")
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, manager_id, {})
+            with self.assertRaisesRegex(UserError, "locked"):
+                env["stock.lot.hold"].browse(hold_id).action_decide(
+                    "release", "lab ok", "race-manager-pass-1"
+                )
+            cr.rollback()

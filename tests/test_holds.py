@@ -446,6 +446,125 @@ class TestHoldDecision(HoldCase):
         self.assertFalse(hold.signature_hash)
         self.assertEqual(self.lot_a.hold_state, "held")
 
+    def test_no_password_stored_anywhere(self):
+        hold = self.place(self.lot_a)
+        secret = "manager-pass-1"
+        with self.assertRaisesRegex(UserError, "Wrong password"):
+            self.decide(hold, self.manager, "wrong-" + secret)
+        self.decide(hold, self.manager, secret)
+        self.assertEqual(hold.state, "released")
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'stock_lot_hold_decision'"
+        )
+        columns = {name for (name,) in cr.fetchall()}
+        self.assertNotIn("password", columns)
+        cr.execute("SELECT * FROM stock_lot_hold_decision")
+        rows = cr.fetchall()
+        self.assertTrue(rows)
+        for table, column in (
+            ("stock_lot_hold_decision", "note"),
+            ("mail_message", "body"),
+            ("mail_tracking_value", "old_value_char"),
+            ("mail_tracking_value", "new_value_char"),
+            ("stock_lot_event", "payload"),
+            ("lot_signature_attempt", "res_model"),
+        ):
+            cr.execute(
+                f"SELECT count(*) FROM {table} WHERE {column}::text LIKE %s",
+                [f"%{secret}%"],
+            )
+            self.assertEqual(cr.fetchone()[0], 0, table)
+        self.assertNotIn(secret, str(rows))
+        # another Quality Manager reads the decision: no password field there
+        decisions = (
+            self.env["stock.lot.hold.decision"]
+            .with_user(self.manager2)
+            .sudo()
+            .search_read([], ["password"])
+        )
+        self.assertFalse(any(row["password"] for row in decisions))
+
+    def test_decision_cannot_be_repointed_or_replayed(self):
+        hold = self.place(self.lot_a)
+        other = self.place(self.lot_b)
+        Decision = self.env["stock.lot.hold.decision"].with_user(self.manager)
+        decision = Decision.create(
+            {"hold_id": hold.id, "decision": "release", "note": "lab ok"}
+        )
+        with self.assertRaises(UserError):
+            decision.write({"hold_id": other.id})
+        with self.assertRaises(UserError):
+            decision.write({"content_digest": "0" * 64})
+        self.assertEqual(decision.hold_id, hold)
+        # another manager cannot sign with someone else's dialog
+        with self.assertRaises(UserError):
+            decision.with_user(self.manager2).action_confirm("manager2-pass-1")
+        decision.action_confirm("manager-pass-1")
+        self.assertEqual(hold.state, "released")
+        self.assertEqual(other.state, "active")
+        with self.assertRaises(UserError):
+            decision.action_confirm("manager-pass-1")
+        # without a password nothing is signed
+        with self.assertRaisesRegex(UserError, "Wrong password"):
+            other.with_user(self.manager).action_decide("release", "no password", "")
+        self.assertEqual(other.state, "active")
+
+    def test_stale_decision_refused(self):
+        hold = self.place(self.lot_a)
+        decision = (
+            self.env["stock.lot.hold.decision"]
+            .with_user(self.manager)
+            .create({"hold_id": hold.id, "decision": "release", "note": "lab ok"})
+        )
+        # the hold grows after the dialog was opened
+        hold.with_user(self.placer)._add_lots(self.lot_b)
+        with self.assertRaisesRegex(UserError, "changed since"):
+            decision.action_confirm("manager-pass-1")
+        self.assertEqual(hold.state, "active")
+
+    def test_failed_attempts_recorded_and_locked(self):
+        hold = self.place(self.lot_a)
+        Attempt = self.env["lot.signature.attempt"]
+        manager_hold = hold.with_user(self.manager)
+        for __ in range(5):
+            # no savepoint around the refusal: a request rolled back keeps the
+            # attempts too (see test_hold_concurrency for real cursors)
+            try:
+                manager_hold.action_decide("release", "lab ok", "guess")
+            except UserError as error:
+                self.assertIn("Wrong password", str(error))
+            else:
+                self.fail("a wrong password signed")
+        failures = Attempt.search(
+            [("user_id", "=", self.manager.id), ("result", "=", "wrong_password")]
+        )
+        self.assertEqual(len(failures), 5)
+        self.assertEqual(set(failures.mapped("res_id")), {hold.id})
+        # locked now: even the right password does not sign
+        with self.assertRaisesRegex(UserError, "locked"):
+            manager_hold.action_decide("release", "lab ok", "manager-pass-1")
+        self.assertEqual(hold.state, "active")
+        self.assertIn("Signing locked", hold.message_ids[0].body)
+        # other managers are not locked
+        hold.with_user(self.manager2).action_decide(
+            "release", "lab ok", "manager2-pass-1"
+        )
+        self.assertEqual(hold.state, "released")
+        # the lock ends after a while
+        self.env.cr.execute(
+            "UPDATE lot_signature_attempt SET create_date = create_date - "
+            "interval '20 minutes' WHERE user_id = %s",
+            [self.manager.id],
+        )
+        other = self.place(self.lot_b)
+        other.with_user(self.manager).action_decide("release", "ok", "manager-pass-1")
+        self.assertEqual(other.state, "released")
+        with self.assertRaises(UserError):
+            failures.unlink()
+
     def test_only_quality_manager_decides(self):
         hold = self.place(self.lot_a)
         with self.assertRaises(AccessError):

@@ -196,6 +196,8 @@ class StockLotNumberingRule(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_pattern_text(vals.get("pattern"), vals.get("name"))
         rules = super().create(vals_list)
         for rule in rules:
             rule.sequence_id = (
@@ -204,6 +206,9 @@ class StockLotNumberingRule(models.Model):
         return rules
 
     def write(self, vals):
+        if "pattern" in vals:
+            for rule in self:
+                rule._check_pattern_text(vals["pattern"], vals.get("name", rule.name))
         res = super().write(vals)
         if {"reset_period", "name", "company_id"} & set(vals):
             for rule in self:
@@ -242,17 +247,20 @@ class StockLotNumberingRule(models.Model):
             "company_id": self.company_id.id,
         }
 
-    def _check_pattern_tokens(self):
-        self.ensure_one()
-        pattern = self.pattern or ""
+    @api.model
+    def _check_pattern_text(self, pattern, name):
+        """Checked before anything is written (a NUL never reaches the
+        database): characters, length, counter width."""
+        if not isinstance(pattern, str):
+            return
         check_lot_name_characters(
             self.env,
-            pattern, _("Numbering rule %(rule)s: the pattern", rule=self.name)
+            pattern,
+            _("Numbering rule %(rule)s: the pattern", rule=name or ""),
         )
-        found = TOKEN_RE.findall(pattern)
         too_wide = [
             f"{{{token}:{width}}}"
-            for token, width in found
+            for token, width in TOKEN_RE.findall(pattern)
             if width and (len(width) > 2 or int(width) > MAX_SEQ_WIDTH)
         ]
         if too_wide:
@@ -260,11 +268,17 @@ class StockLotNumberingRule(models.Model):
                 _(
                     "Numbering rule %(rule)s: %(tokens)s is too wide; a counter has "
                     "1 to %(max)s digits.",
-                    rule=self.name,
+                    rule=name or "",
                     tokens=", ".join(too_wide),
                     max=MAX_SEQ_WIDTH,
                 )
             )
+
+    def _check_pattern_tokens(self):
+        self.ensure_one()
+        pattern = self.pattern or ""
+        self._check_pattern_text(pattern, self.name)
+        found = TOKEN_RE.findall(pattern)
         unknown = [token for token, __ in found if token not in TOKENS]
         stray = TOKEN_RE.sub("", pattern)
         if unknown or "{" in stray or "}" in stray:

@@ -7,6 +7,7 @@ text with CRLF, byte-order mark, tabs or semicolons, leading zeros and extra
 columns read as ``lot; quantity; supplier lot; expiry; production date``).
 """
 
+import math
 import re
 
 from dateutil import parser as date_parser
@@ -16,6 +17,7 @@ from odoo.exceptions import UserError
 from odoo.tools.sql import create_index
 
 from .stock_lot import normalise_lot_name
+from .stock_quant import MAX_QUANTITY
 
 UNBUILD_INDEX = "stock_move_unbuild_id_lt_index"
 
@@ -42,6 +44,33 @@ class StockMove(models.Model):
             where="unbuild_id IS NOT NULL",
         )
         return result
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._lt_check_quantities(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._lt_check_quantities(vals)
+        return super().write(vals)
+
+    @api.model
+    def _lt_check_quantities(self, vals):
+        for name in ("product_uom_qty", "quantity"):
+            value = vals.get(name)
+            if isinstance(value, (int, float)) and (
+                not math.isfinite(value) or abs(value) > MAX_QUANTITY
+            ):
+                raise UserError(
+                    _(
+                        "%(value)s is not a quantity for %(move)s: enter a finite "
+                        "number below %(max)s.",
+                        value=value,
+                        move=vals.get("name") or self.display_name or _("the move"),
+                        max=f"{MAX_QUANTITY:.0e}",
+                    )
+                )
 
     def _lt_hold_restricted(self):
         """Must reservation for this move filter out held lots it may not take?

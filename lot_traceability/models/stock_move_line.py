@@ -13,7 +13,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
-from .stock_lot import normalise_lot_name
+from .stock_lot import check_lot_name_characters, normalise_lot_name
 from .stock_lot_event import classify_move
 
 LOT_DONE_INDEX = "stock_move_line_lot_done_index"
@@ -73,18 +73,14 @@ class StockMoveLine(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            for key in ("lot_name", "supplier_lot_name"):
-                if vals.get(key):
-                    vals[key] = normalise_lot_name(vals[key])
+            self._lt_clean_lot_names(vals)
             self.env["stock.quant"]._lt_check_quantities(vals)
         lines = super().create(vals_list)
         lines.filtered("lot_id")._lt_check_holds()
         return lines
 
     def write(self, vals):
-        for key in ("lot_name", "supplier_lot_name"):
-            if vals.get(key):
-                vals[key] = normalise_lot_name(vals[key])
+        self._lt_clean_lot_names(vals)
         self.env["stock.quant"]._lt_check_quantities(vals)
         if DONE_STOCK_FIELDS.intersection(vals):
             self._lt_check_done_edit(vals)
@@ -96,6 +92,16 @@ class StockMoveLine(models.Model):
                 lambda line: line.lot_id and line.state not in ("done", "cancel")
             )._lt_check_holds()
         return result
+
+    @api.model
+    def _lt_clean_lot_names(self, vals):
+        for key, label in (
+            ("lot_name", _("Lot name")),
+            ("supplier_lot_name", _("Supplier lot")),
+        ):
+            if vals.get(key):
+                vals[key] = normalise_lot_name(vals[key])
+                check_lot_name_characters(self.env, vals[key], label)
 
     def _lt_hold_restricted(self):
         """Does this line take a held lot where holds forbid? (See
