@@ -403,9 +403,7 @@ class TestHoldDecision(HoldCase):
         wizard.password = password
         # the Sign button sends the password in its context only
         return (
-            wizard.save()
-            .with_context(lt_signature_password=password)
-            .action_confirm()
+            wizard.save().with_context(lt_signature_password=password).action_confirm()
         )
 
     def test_release_with_signature(self):
@@ -618,9 +616,13 @@ class TestHoldDecision(HoldCase):
         picking = hold.picking_ids
         self.assertEqual(picking.partner_id, self.supplier)
         # Odoo's return of the original receipt
-        receipt = self.env["stock.move.line"].search(
-            [("lot_id", "=", self.lot_a.id), ("location_id.usage", "=", "supplier")]
-        ).move_id
+        receipt = (
+            self.env["stock.move.line"]
+            .search(
+                [("lot_id", "=", self.lot_a.id), ("location_id.usage", "=", "supplier")]
+            )
+            .move_id
+        )
         self.assertEqual(picking.move_ids.origin_returned_move_id, receipt)
         self.assertEqual(picking.return_id, receipt.picking_id)
         self.assertEqual(picking.location_dest_id.usage, "supplier")
@@ -772,7 +774,9 @@ class TestHoldBypasses(HoldCase):
 
     def test_quant_written_directly(self):
         self.place(self.lot_a)
-        quant = self.lot_a.quant_ids.filtered(lambda q: q.location_id == self.flows.stock)
+        quant = self.lot_a.quant_ids.filtered(
+            lambda q: q.location_id == self.flows.stock
+        )
         before = self.quants(self.lot_a)
         for user in (self.stock_user, self.admin):
             for vals in (
@@ -987,7 +991,9 @@ class TestHoldBypasses(HoldCase):
     def test_vendor_location_is_not_a_loophole(self):
         f = self.flows
         bread = f.product("Vendor Bread")
-        made, __ = f.produce(bread, "MADE-1", 5.0, [(self.product, [(self.lot_b, 1.0)])])
+        made, __ = f.produce(
+            bread, "MADE-1", 5.0, [(self.product, [(self.lot_b, 1.0)])]
+        )
         self.place(made | self.lot_a)
         before = self.quants(self.lot_a)
         # a customer delivery aimed at the Vendors location
@@ -1016,9 +1022,13 @@ class TestHoldBypasses(HoldCase):
     def test_supplier_return_through_odoo_return_flow(self):
         """Positive control: Odoo's Return button on the receipt."""
         self.place(self.lot_a)
-        receipt = self.env["stock.move.line"].search(
-            [("lot_id", "=", self.lot_a.id), ("location_id.usage", "=", "supplier")]
-        ).picking_id
+        receipt = (
+            self.env["stock.move.line"]
+            .search(
+                [("lot_id", "=", self.lot_a.id), ("location_id.usage", "=", "supplier")]
+            )
+            .picking_id
+        )
         wizard = (
             self.env["stock.return.picking"]
             .with_user(self.stock_user)
@@ -1044,14 +1054,18 @@ class TestHoldBypasses(HoldCase):
         quant = self.lot_a.quant_ids.filtered(
             lambda q: q.location_id == self.flows.stock
         )
-        events = self.env["stock.lot.event"].search_count([("lot_ids", "in", self.lot_a.ids)])
+        events = self.env["stock.lot.event"].search_count(
+            [("lot_ids", "in", self.lot_a.ids)]
+        )
         quant.with_user(self.stock_user).with_context(
             inventory_mode=True
         ).inventory_quantity = 96.0
         quant.with_user(self.stock_user).action_apply_inventory()
         self.assertEqual(quant.quantity, 96.0)
         self.assertGreater(
-            self.env["stock.lot.event"].search_count([("lot_ids", "in", self.lot_a.ids)]),
+            self.env["stock.lot.event"].search_count(
+                [("lot_ids", "in", self.lot_a.ids)]
+            ),
             events,
         )
         self.assertEqual(self.lot_a.hold_state, "held")
@@ -1122,7 +1136,9 @@ class TestHoldCompanies(HoldCase):
         )
         self.assertEqual(hold.company_id, self.company_b)
         # company A ships its own stock of the lot
-        picking = self.flows.deliver(self.customer, self.shared, [(self.shared_lot, 4.0)])
+        picking = self.flows.deliver(
+            self.customer, self.shared, [(self.shared_lot, 4.0)]
+        )
         self.assertEqual(picking.state, "done")
         # company B cannot
         customer_b = self.flows_b.partner("Customer B")
@@ -1130,7 +1146,9 @@ class TestHoldCompanies(HoldCase):
             self.flows_b.deliver(customer_b, self.shared, [(self.shared_lot, 1.0)])
         # A's users do not see B's hold; B decides it
         self.assertFalse(
-            self.env["stock.lot.hold"].with_user(self.placer).search([("id", "=", hold.id)])
+            self.env["stock.lot.hold"]
+            .with_user(self.placer)
+            .search([("id", "=", hold.id)])
         )
         with self.assertRaises(AccessError):
             hold.with_user(self.manager).action_decide(
@@ -1287,3 +1305,256 @@ class TestHoldDemo(LotTraceabilityCase):
         )
         held = report.tree_line_ids.filtered(lambda line: line.node == "lot")
         self.assertEqual(set(held.mapped("hold_state")), {"held"})
+
+
+class TestHoldProperty(HoldCase):
+    """Random flows through Odoo's own paths: a held lot's stock never leaves
+    its locations except to permitted destinations, whichever path is tried."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        f = cls.flows
+        cls.shelf = cls.env["stock.location"].create(
+            {"name": "Prop Shelf", "usage": "internal", "location_id": f.stock.id}
+        )
+        cls.transit = cls.env["stock.location"].create(
+            {"name": "Prop Transit", "usage": "transit"}
+        )
+        cls.production_location = cls.product.with_company(
+            cls.env.company
+        ).property_stock_production
+        cls.scrap_location = cls.env["stock.location"].search(
+            [("scrap_location", "=", True), ("company_id", "in", [cls.env.company.id])],
+            limit=1,
+        )
+        cls.bread = f.product("Prop Bread")
+
+    def try_(self, operation, *args):
+        try:
+            with self.env.cr.savepoint():
+                operation(*args)
+        except UserError:
+            return False
+        return True
+
+    # the operations a user could try, each through Odoo's own flow
+    def op_deliver(self, rng, lot, qty):
+        self.flows.deliver(self.customer, self.product, [(lot, qty)])
+
+    def op_transfer(self, rng, lot, qty):
+        f = self.flows
+        sources = [q.location_id for q in self.internal(lot)] or [f.stock]
+        source = rng.choice(sources)
+        destination = rng.choice(
+            [
+                self.shelf,
+                f.stock,
+                self.warehouse.lot_quarantine_location_id,
+                f.customer_location,
+                f.supplier_location,
+                self.transit,
+                self.scrap_location,
+                self.production_location,
+            ]
+        )
+        partner = rng.choice([self.customer, self.supplier])
+        f._picking(
+            self.warehouse.int_type_id,
+            partner,
+            source,
+            destination,
+            self.product,
+            [(lot, qty)],
+        )
+
+    def op_produce(self, rng, lot, qty):
+        self.flows.produce(
+            self.bread,
+            f"PROP-{rng.randrange(10**6)}",
+            1.0,
+            [(self.product, [(lot, qty)])],
+        )
+
+    def op_scrap(self, rng, lot, qty):
+        quants = self.internal(lot)
+        if not quants:
+            return
+        quant = rng.choice(quants)
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": self.product.id,
+                "lot_id": lot.id,
+                "scrap_qty": min(qty, quant.quantity),
+                "location_id": quant.location_id.id,
+                "package_id": quant.package_id.id,
+            }
+        )
+        scrap.action_validate()
+
+    def op_quant_write(self, rng, lot, qty):
+        quants = self.internal(lot)
+        if not quants:
+            return
+        field, value = rng.choice(
+            [
+                ("quantity", 0.0),
+                ("location_id", self.flows.customer_location.id),
+                ("lot_id", self.lot_b.id),
+            ]
+        )
+        rng.choice(quants).with_user(self.stock_user).write({field: value})
+
+    def op_package_move(self, rng, lot, qty):
+        quants = self.internal(lot)
+        if not quants:
+            return
+        package = self.env["stock.quant.package"].create({"name": "PROP-PACK"})
+        quant = rng.choice(quants)
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.int_type_id.id,
+                "location_id": quant.location_id.id,
+                "location_dest_id": quant.location_id.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "pack",
+                            "product_id": self.product.id,
+                            "product_uom_qty": quant.quantity,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": quant.location_id.id,
+                            "location_dest_id": quant.location_id.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        self.flows.set_lines(picking.move_ids, [(lot, quant.quantity)])
+        picking.move_line_ids.result_package_id = package
+        picking.button_validate()
+        package.location_id = rng.choice(
+            [self.shelf, self.flows.customer_location, self.transit]
+        )
+
+    def op_batch(self, rng, lot, qty):
+        picking = self.delivery(qty, assign=False)
+        self.flows.set_lines(picking.move_ids, [(lot, qty)])
+        batch = self.env["stock.picking.batch"].create(
+            {"picking_ids": [Command.set(picking.ids)]}
+        )
+        batch.action_confirm()
+        batch.action_done()
+
+    def op_return(self, rng, lot, qty):
+        receipt = (
+            self.env["stock.move.line"]
+            .search(
+                [("lot_id", "=", lot.id), ("location_id.usage", "=", "supplier")],
+                limit=1,
+            )
+            .picking_id
+        )
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=receipt.id, active_model="stock.picking")
+            .create({"picking_id": receipt.id})
+        )
+        wizard.product_return_moves.quantity = qty
+        picking = wizard._create_return()
+        picking.move_ids.picked = True
+        picking.button_validate()
+
+    def op_quarantine(self, rng, lot, qty):
+        lot.active_hold_ids[:1].with_user(self.placer).action_move_to_quarantine()
+
+    def internal(self, lot):
+        return self.env["stock.quant"].search(
+            [
+                ("lot_id", "=", lot.id),
+                ("location_id.usage", "=", "internal"),
+                ("quantity", ">", 0),
+            ]
+        )
+
+    def assertContained(self, lot, since_id):
+        """Every done line of the held lot since the hold goes to a permitted
+        destination; nothing of it is at a customer or consumed."""
+        quarantine = self.warehouse.lot_quarantine_location_id
+        lines = self.env["stock.move.line"].search(
+            [("lot_id", "=", lot.id), ("state", "=", "done"), ("id", ">", since_id)]
+        )
+        for line in lines:
+            source, destination = line.location_id, line.location_dest_id
+            permitted = (
+                destination.parent_path.startswith(quarantine.parent_path)
+                or destination.scrap_location
+                or destination == source
+                or (line.move_id.is_inventory and destination.usage == "inventory")
+                or (
+                    destination.usage == "supplier"
+                    and line.move_id.origin_returned_move_id
+                )
+            )
+            self.assertTrue(
+                permitted and not source.scrap_location,
+                f"{lot.name}: {source.complete_name} -> {destination.complete_name}",
+            )
+            if source.parent_path.startswith(quarantine.parent_path):
+                self.assertTrue(
+                    destination.parent_path.startswith(quarantine.parent_path)
+                    or line.move_id.is_inventory
+                    or line.picking_id in lot.sudo().hold_ids.picking_ids,
+                    f"{lot.name} left quarantine by hand",
+                )
+        self.assertFalse(
+            self.env["stock.quant"].search(
+                [
+                    ("lot_id", "=", lot.id),
+                    ("quantity", "<", 0),
+                    ("location_id.usage", "=", "internal"),
+                ]
+            ),
+            "negative held stock",
+        )
+
+    def test_random_flows_never_release_held_stock(self):
+        import random
+
+        operations = [
+            self.op_deliver,
+            self.op_transfer,
+            self.op_transfer,
+            self.op_produce,
+            self.op_scrap,
+            self.op_quant_write,
+            self.op_package_move,
+            self.op_batch,
+            self.op_return,
+            self.op_quarantine,
+        ]
+        succeeded = set()
+        for seed in range(3):
+            rng = random.Random(seed)
+            lot = self.flows.lot(self.product, f"PROP-LOT-{seed}")
+            lot.supplier_id = self.supplier
+            self.flows.receive(self.supplier, self.product, [(lot, 60.0)])
+            since = self.env["stock.move.line"].search([], order="id desc", limit=1).id
+            self.place(lot)
+            done = []
+            for __ in range(10):
+                operation = rng.choice(operations)
+                qty = float(rng.randint(1, 5))
+                if self.try_(operation, rng, lot, qty):
+                    done.append(operation.__name__)
+                self.env.invalidate_all()
+                self.assertContained(lot, since)
+            succeeded.update(done)
+            self.assertEqual(lot.hold_state, "held")
+            # a free lot takes the same paths: the property test can fail
+            free = self.flows.lot(self.product, f"PROP-FREE-{seed}")
+            self.flows.receive(self.supplier, self.product, [(free, 10.0)])
+            self.assertTrue(self.try_(self.op_deliver, rng, free, 1.0))
+        # the permitted paths were taken, not only refused ones
+        self.assertTrue(succeeded & {"op_return", "op_quarantine", "op_scrap"})
