@@ -54,8 +54,12 @@ class TestAnalytics(LotTraceabilityCase):
             "reject", "mould", "keep", password="decider-pass-1"
         )
         # 2 h and 4 h on hold
-        released.sudo().with_context(lt_hold_service=True).decided_date = released.placed_date + timedelta(hours=2)
-        rejected.sudo().with_context(lt_hold_service=True).decided_date = rejected.placed_date + timedelta(hours=4)
+        released.sudo().with_context(lt_hold_service=True).decided_date = (
+            released.placed_date + timedelta(hours=2)
+        )
+        rejected.sudo().with_context(lt_hold_service=True).decided_date = (
+            rejected.placed_date + timedelta(hours=4)
+        )
         self.env.flush_all()
         row = self.env["stock.lot.supplier.scorecard"].search(
             [("supplier_id", "=", self.supplier.id)]

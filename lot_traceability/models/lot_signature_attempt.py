@@ -1,6 +1,6 @@
 # Copyright 2026 lot_traceability contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -32,7 +32,12 @@ class LotSignatureAttempt(models.Model):
     )
 
     def write(self, vals):
-        raise UserError(_("Signature attempts are a record: they cannot be changed."))
+        if vals:
+            raise UserError(
+                _("Signature attempts are a record: they cannot be changed.")
+            )
+        return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         raise UserError(_("Signature attempts are a record: they cannot be deleted."))

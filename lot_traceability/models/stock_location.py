@@ -13,12 +13,14 @@ class StockLocation(models.Model):
     _inherit = "stock.location"
 
     def write(self, vals):
-        if LOCATION_FIELDS.intersection(vals) and not self.env[
-            "stock.lot.hold.service"
-        ]._is_service():
+        if (
+            LOCATION_FIELDS.intersection(vals)
+            and not self.env["stock.lot.hold.service"]._is_service()
+        ):
             changed = self.filtered(
                 lambda location: any(
-                    location[name] != location._fields[name].convert_to_record(
+                    location[name]
+                    != location._fields[name].convert_to_record(
                         location._fields[name].convert_to_cache(vals[name], location),
                         location,
                     )
@@ -36,7 +38,8 @@ class StockLocation(models.Model):
             .search([("location_id", "child_of", self.ids), ("quantity", "!=", 0)])
         )
         held = quants.filtered(
-            lambda quant: quant.lot_id and service._is_held(quant.lot_id, quant.company_id)
+            lambda quant: quant.lot_id
+            and service._is_held(quant.lot_id, quant.company_id)
         )
         if held:
             raise UserError(

@@ -39,7 +39,9 @@ def escape_like(value):
 
 # Bidirectional overrides and isolates reorder what a screen or label shows
 # ("Trojan Source"): a lot number must read as it is stored.
-BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
+BIDI_CONTROLS = set(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+)
 MAX_LOT_NAME = 128
 
 
@@ -225,8 +227,8 @@ class StockLot(models.Model):
                     vals["supplier_lot_name"]
                 )
                 check_lot_name_characters(
-                self.env, vals["supplier_lot_name"], _("Supplier lot")
-            )
+                    self.env, vals["supplier_lot_name"], _("Supplier lot")
+                )
             self._lt_check_hold_fields(vals)
         self._check_duplicate_names(vals_list)
         lots = super().create(vals_list)
@@ -256,7 +258,9 @@ class StockLot(models.Model):
             )
         self._lt_check_hold_fields(vals)
         if "company_id" in vals:
-            held = self.filtered(lambda lot: lot.sudo().hold_ids.filtered("is_blocking"))
+            held = self.filtered(
+                lambda lot: lot.sudo().hold_ids.filtered("is_blocking")
+            )
             if held:
                 raise UserError(
                     _(

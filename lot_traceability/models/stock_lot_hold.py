@@ -216,7 +216,11 @@ class StockLotHold(models.Model):
             refused.add("name")
         if refused:
             labels = ", ".join(
-                sorted(self._fields[name].string for name in refused if name in self._fields)
+                sorted(
+                    self._fields[name].string
+                    for name in refused
+                    if name in self._fields
+                )
             ) or ", ".join(sorted(refused))
             raise UserError(
                 _(

@@ -124,10 +124,15 @@ class StockLotHoldService(models.AbstractModel):
         quarantines = self._quarantines(company)
         if source.scrap_location:
             return False  # scrap is terminal
-        if move and move.is_inventory and {source.usage, destination.usage} == {
-            "internal",
-            "inventory",
-        }:
+        if (
+            move
+            and move.is_inventory
+            and {source.usage, destination.usage}
+            == {
+                "internal",
+                "inventory",
+            }
+        ):
             return not destination.scrap_location or not self._under(
                 source, quarantines
             )  # counting (found or lost)
@@ -245,9 +250,7 @@ class StockLotHoldService(models.AbstractModel):
             if not hold.lot_ids:
                 raise UserError(_("Hold %(hold)s has no lot to hold.", hold=hold.name))
             if hold.state != "draft":
-                raise UserError(
-                    _("Hold %(hold)s is already placed.", hold=hold.name)
-                )
+                raise UserError(_("Hold %(hold)s is already placed.", hold=hold.name))
             self._service_env(hold).write(
                 {
                     "state": "active",
@@ -622,7 +625,10 @@ class StockLotHoldService(models.AbstractModel):
             self.env["stock.move.line"].sudo().with_context(
                 **{HOLD_CONTEXT_KEY: True}
             ).create(
-                [self._line_vals(move, quant, destination, whole) for quant in product_quants]
+                [
+                    self._line_vals(move, quant, destination, whole)
+                    for quant in product_quants
+                ]
             )
             move.picked = True
 
@@ -692,7 +698,9 @@ class StockLotHoldService(models.AbstractModel):
                 pickings |= picking
                 remaining -= qty
             if remaining > 0:
-                left.append(f"{quant.lot_id.name}: {remaining} {quant.product_uom_id.name}")
+                left.append(
+                    f"{quant.lot_id.name}: {remaining} {quant.product_uom_id.name}"
+                )
         self._service_env(hold).picking_ids = [
             fields.Command.link(p.id) for p in pickings
         ]

@@ -59,7 +59,7 @@ class StockMove(models.Model):
     def _lt_check_quantities(self, vals):
         for name in ("product_uom_qty", "quantity"):
             value = vals.get(name)
-            if isinstance(value, (int, float)) and (
+            if isinstance(value, int | float) and (
                 not math.isfinite(value) or abs(value) > MAX_QUANTITY
             ):
                 raise UserError(

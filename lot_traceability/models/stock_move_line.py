@@ -6,7 +6,6 @@ scanned from GS1 labels) handed to the lot Odoo creates, audit events.
 """
 
 import logging
-from collections import defaultdict
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError

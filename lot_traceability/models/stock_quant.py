@@ -35,7 +35,7 @@ class StockQuant(models.Model):
     def _lt_check_quantities(self, vals):
         for name in QUANTITY_FIELDS:
             value = vals.get(name)
-            if isinstance(value, (int, float)) and (
+            if isinstance(value, int | float) and (
                 not math.isfinite(value) or abs(value) > MAX_QUANTITY
             ):
                 raise UserError(

@@ -176,7 +176,7 @@ class StockLotHoldDecision(models.TransientModel):
             password=password,
             expected_digest=self.content_digest,
         )
-        super(StockLotHoldDecision, self).write({"signed": True})
+        super().write({"signed": True})
         return {"type": "ir.actions.act_window_close"}
 
 
