@@ -50,6 +50,7 @@
         "data/stock_lot_event_data.xml",
         "views/stock_lot_event_views.xml",
         "views/lot_traceability_menus.xml",
+        "views/lot_signature_attempt_views.xml",
     ],
     "demo": [
         "demo/lot_traceability_demo.xml",

@@ -875,7 +875,11 @@ class TestHoldBypasses(HoldCase):
         self.assertEqual(package.location_id, quarantine)
         self.assertEqual(sum(package.quant_ids.mapped("quantity")), 20.0)
         negative = self.env["stock.quant"].search(
-            [("product_id", "=", self.product.id), ("quantity", "<", 0)]
+            [
+                ("product_id", "=", self.product.id),
+                ("quantity", "<", 0),
+                ("location_id.usage", "=", "internal"),
+            ]
         )
         self.assertFalse(negative)
 

@@ -40,6 +40,7 @@ CLIENT_CALLABLE = {
     "stock.lot.hold": {
         "action_place",
         "action_open_decision",
+        "action_decide",
         "action_move_to_quarantine",
         "action_view_lots",
     },

@@ -306,6 +306,7 @@ class StockLot(models.Model):
         return result
 
     def unlink(self):
+        self.check_access("unlink")
         on_record = self.filtered(
             lambda lot: lot.sudo().hold_ids.filtered(lambda h: h.state != "draft")
         )

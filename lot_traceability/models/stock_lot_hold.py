@@ -165,6 +165,7 @@ class StockLotHold(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access("create")
         service = self.env["stock.lot.hold.service"]._is_service()
         for vals in vals_list:
             if not service:
@@ -186,6 +187,7 @@ class StockLotHold(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self.check_access("write")
         signing = self._signature_service() and set(vals) <= set(SIGNATURE_FIELDS)
         if not self.env["stock.lot.hold.service"]._is_service() and not signing:
             placed = self.filtered(lambda hold: hold.state != "draft")

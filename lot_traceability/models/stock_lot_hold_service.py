@@ -88,7 +88,12 @@ class StockLotHoldService(models.AbstractModel):
 
     @api.model
     def _is_held(self, lot, company):
-        return bool(lot) and bool(self._blocking_holds(lot, company))
+        # hold_state (stored, indexed) says whether any company holds the lot
+        return (
+            bool(lot)
+            and lot.sudo().hold_state == "held"
+            and bool(self._blocking_holds(lot, company))
+        )
 
     # ------------------------------------------------------------ rule book
     @api.model
