@@ -74,6 +74,7 @@ class StockMoveLine(models.Model):
         for vals in vals_list:
             self._lt_clean_lot_names(vals)
             self.env["stock.quant"]._lt_check_quantities(vals)
+        self._lt_check_new_lines(vals_list)
         lines = super().create(vals_list)
         lines.filtered("lot_id")._lt_check_holds()
         return lines
@@ -121,6 +122,34 @@ class StockMoveLine(models.Model):
         """A held lot may not be chosen for, or validated on, a line that takes it
         anywhere but a destination permitted for held lots."""
         self.env["stock.lot.hold.service"]._check_lines(self.filtered("lot_id"))
+
+    @api.model
+    def _lt_check_new_lines(self, vals_list):
+        """Refuse a held lot before Odoo creates the line: when its quant is
+        not reservable Odoo would otherwise drop the lot from the line."""
+        service = self.env["stock.lot.hold.service"]
+        if service._is_service():
+            return
+        for vals in vals_list:
+            quant = self.env["stock.quant"].browse(vals.get("quant_id") or [])
+            lot = self.env["stock.lot"].browse(vals.get("lot_id") or []) or quant.lot_id
+            move = self.env["stock.move"].browse(vals.get("move_id") or [])
+            if not lot or not move:
+                continue
+            source = (
+                self.env["stock.location"].browse(vals.get("location_id") or [])
+                or quant.location_id
+                or move.location_id
+            )
+            destination = (
+                self.env["stock.location"].browse(vals.get("location_dest_id") or [])
+                or move.location_dest_id
+            )
+            company = move.company_id
+            if service._is_held(lot, company) and not service._move_permitted(
+                lot, source, destination, move, company
+            ):
+                raise UserError(service._refusal(lot, destination, company))
 
     def _lt_check_done_edit(self, vals):
         """Editing a done line moves its stock at once: refused when the line's
