@@ -372,7 +372,8 @@ class Concurrency:
                 "",
                 f"Seal of {s['events']:,} synthetic events: {s['seal_seconds']} s "
                 f"({s['sealed']:,} sealed); verification: {s['verify_seconds']} s "
-                f"({s['verified']:,} entries, {'intact' if s['verify_ok'] else 'BROKEN'})"
+                f"({s['verified']:,} entries, "
+                f"{'intact' if s['verify_ok'] else 'BROKEN'})"
                 f"; inserting them took {s['insert_seconds']} s.",
             ]
         return "\n".join(lines) + "\n"

@@ -31,7 +31,7 @@ class StockLotEventVerification(models.TransientModel):
         help="Paste anchor lines (LT-ANCHOR v1 …) from a mail, a report or an "
         "anchor file: the chain must still hold each anchored entry unchanged.",
     )
-    anchor_file = fields.Binary(string="Anchor File")
+    anchor_file = fields.Binary()
     anchor_filename = fields.Char()
     anchor_count = fields.Integer(string="Anchors Checked", readonly=True)
     export_file = fields.Binary(
