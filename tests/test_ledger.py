@@ -215,7 +215,17 @@ class TestEveryBreak(AuditCase):
         verification.action_verify()
         self.assertFalse(verification.all_ok)
         self.assertIn("anchor", verification.break_ids.mapped("problem"))
-        verification.write({"anchor_file": False, "anchor_text": "no anchor here"})
+        verification.write(
+            {
+                "anchor_file": False,
+                "anchor_text": anchors[0]["hash"].join(
+                    ["LT-ANCHOR v1 db=another-database company=1 sequence=1 hash=", ""]
+                ),
+            }
+        )
+        with self.assertRaisesRegex(UserError, "None of the 1 anchor"):
+            verification.action_verify()
+        verification.anchor_text = "no anchor here"
         with self.assertRaisesRegex(UserError, "No anchor found"):
             verification.action_verify()
 

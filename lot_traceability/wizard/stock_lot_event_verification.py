@@ -95,6 +95,15 @@ class StockLotEventVerification(models.TransientModel):
         ledger = self.env["stock.lot.ledger"]
         anchors = self._anchors()
         results = ledger._verify(companies, anchors)
+        if anchors and not any(result["anchors"] for result in results):
+            raise UserError(
+                _(
+                    "None of the %(count)s anchor(s) given is for one of your "
+                    "companies in this database: check the company and the "
+                    "database (db=…) of the anchor lines.",
+                    count=len(anchors),
+                )
+            )
         lines, breaks = [fields.Command.clear()], [fields.Command.clear()]
         for result in results:
             lines.append(
