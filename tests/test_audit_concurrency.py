@@ -6,6 +6,10 @@ Runs on a throwaway copy of the template database ``./setup/test`` builds, as
 ``test_hold_concurrency.py`` does: each cursor is its own PostgreSQL
 transaction (REPEATABLE READ, like Odoo's requests), and a request that fails
 with a serialization error is retried, as Odoo does.
+
+Appending takes no lock: two transactions appending at the same time do not
+wait for each other. The seal chains only the rows of transactions older than
+every transaction still running, in (transaction, id) order.
 """
 
 import threading
@@ -69,7 +73,23 @@ class TestAuditConcurrency(unittest.TestCase):
             time.sleep(0.05)
         self.fail("the second transaction never waited for the first")
 
+    def seal(self):
+        with self.env() as env:
+            return env["stock.lot.ledger"]._seal()
+
+    def sealed_ids(self, ids):
+        with self.env() as env:
+            env.cr.execute(
+                SQL(
+                    "SELECT id FROM stock_lot_event WHERE id = ANY(%s) "
+                    "AND sequence IS NOT NULL ORDER BY sequence",
+                    list(ids),
+                )
+            )
+            return [event_id for (event_id,) in env.cr.fetchall()]
+
     def chain(self):
+        self.seal()
         with self.env() as env:
             company = env["res.company"].browse(self.company_id)
             result = env["stock.lot.event"]._verify_chain(company)
@@ -160,33 +180,56 @@ class TestAuditConcurrency(unittest.TestCase):
         total = len(before) + per_thread * threads
         self.assertEqual(sequences, list(range(1, total + 1)))  # gapless, no fork
 
-    def test_second_append_waits_and_is_retried(self):
-        """B appends while A holds the chain head: B waits, then fails with a
-        serialization error (its snapshot is stale), and succeeds on retry."""
+    def test_two_appends_do_not_wait_for_each_other(self):
+        """A appends and stays open (a long validation); B appends and commits
+        meanwhile without waiting; then A commits. Nothing is lost; the seal
+        chains A before B (A's transaction is the older one)."""
         cr_a = self.registry.cursor()
-        outcome = {"attempts": 0}
+        outcome = {}
 
         def user_b():
-            def work(env):
-                outcome["attempts"] += 1
-                return env["stock.lot.event"]._append("recall_completed").sequence
-
-            outcome["sequence"] = self.retrying(work)
+            with self.env() as env:
+                outcome["b"] = env["stock.lot.event"]._append("recall_completed").id
 
         try:
             env_a = api.Environment(cr_a, SUPERUSER_ID, {})
-            event_a = env_a["stock.lot.event"]._append("recall_run")
-            sequence_a = event_a.sequence
+            event_a = env_a["stock.lot.event"]._append("recall_run").id
             thread = threading.Thread(target=user_b)
             thread.start()
-            self.wait_for_lock_wait()
-            self.assertTrue(thread.is_alive(), "B must wait for A's chain head")
+            thread.join(60)
+            # B is done (committed) while A is still open: it never waited
+            self.assertFalse(thread.is_alive(), "B waited for A")
+            self.assertIn("b", outcome)
+            # while A is open, B's event is not sealed: A could still append
+            # rows that sort before it
+            self.seal()
+            self.assertEqual(self.sealed_ids([event_a, outcome["b"]]), [])
             cr_a.commit()
         finally:
             cr_a.close()
-        thread.join(60)
-        self.assertFalse(thread.is_alive())
-        self.assertEqual(outcome["sequence"], sequence_a + 1)
-        self.assertGreaterEqual(outcome["attempts"], 2)  # retried once
+        self.seal()
+        self.assertEqual(
+            self.sealed_ids([event_a, outcome["b"]]), [event_a, outcome["b"]]
+        )
+        result, sequences = self.chain()
+        self.assertTrue(result["ok"], result["message"])
+        self.assertEqual(sequences, list(range(1, len(sequences) + 1)))
+
+    def test_seal_orders_by_transaction_not_by_commit(self):
+        """B commits first, but A's transaction is older: after both commit,
+        A's rows come first in the chain, whatever the order of ids."""
+        cr_a = self.registry.cursor()
+        try:
+            env_a = api.Environment(cr_a, SUPERUSER_ID, {})
+            env_a.cr.execute(SQL("SELECT pg_current_xact_id()"))  # A starts first
+            with self.env() as env:
+                event_b = env["stock.lot.event"]._append("recall_completed").id
+            event_a = env_a["stock.lot.event"]._append("recall_run").id
+            self.assertGreater(event_a, event_b)  # A's row has the larger id
+            cr_a.commit()
+        finally:
+            cr_a.close()
+        self.seal()
+        self.assertEqual(self.sealed_ids([event_a, event_b]), [event_a, event_b])
         result, __ = self.chain()
         self.assertTrue(result["ok"], result["message"])

@@ -1,7 +1,12 @@
 # Copyright 2026 lot_traceability contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 """The tamper-evident audit trail: what is appended, that nothing can change
-it, and that verification names the first broken entry after tampering."""
+it, and that verification names every broken entry after tampering.
+
+Events are appended unsealed and chained by the seal; in one test transaction
+the seal takes this transaction's own rows too (``include_current_transaction``,
+as the install hook does): the tests of the seal's choice of rows, with real
+concurrent transactions, are in ``test_audit_concurrency.py``."""
 
 import hashlib
 import json
@@ -43,10 +48,15 @@ class AuditCase(LotTraceabilityCase):
         if lot:
             dom.append(("lot_ids", "in", lot.ids))
         dom += [(key, "=", value) for key, value in domain.items()]
-        return self.Event.search(dom, order="sequence")
+        return self.Event.search(dom, order="id")
 
-    def verify(self):
-        return self.Event._verify_chain(self.company)
+    @classmethod
+    def seal(cls):
+        return cls.env["stock.lot.ledger"]._seal(include_current_transaction=True)
+
+    def verify(self, anchors=None):
+        self.seal()
+        return self.Event._verify_chain(self.company, anchors)
 
     def assertIntact(self):
         result = self.verify()
@@ -82,7 +92,8 @@ class TestAppend(AuditCase):
                 "returned",
                 "scrapped",
                 "consumed",
-                "adjusted",
+                "adjusted",  # the count's move line
+                "counted",  # the count itself: before and counted
             ],
         )
         received = self.events(lot, event_type="received")
@@ -107,45 +118,65 @@ class TestAppend(AuditCase):
         self.assertIn(
             "adjusted", self.events(lot).mapped("event_type")
         )  # inventory count
-        self.assertEqual(lot.event_count, 8)
+        self.assertEqual(lot.event_count, 9)
         self.assertIntact()
 
     def test_sequence_gapless_and_hash_chained(self):
         f = self.flows
-        before = self.verify()["head_sequence"]
         lot = f.lot(self.product, "AUD-CHAIN-1")
         f.receive(self.supplier, self.product, [(lot, 5.0)])
         lot.name = "AUD-CHAIN-1B"
-        events = self.events()
-        self.assertEqual(events.mapped("sequence"), list(range(1, len(events) + 1)))
-        # created, received, completed by the receipt (supplier, date), renamed
-        self.assertEqual(events[-1].sequence, before + 4)
+        mine = self.events(lot)
+        # appended, not chained yet: no lock was taken, no hash computed
+        self.assertEqual(mine.mapped("sequence"), [0, 0, 0, 0])
+        self.assertFalse(any(mine.mapped("hash")))
+        before = self.Event.get_head_hash()[self.company.id]
+        self.assertEqual(
+            before["pending"], len(self.events().filtered(lambda e: not e.sequence))
+        )
+        self.seal()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, company_id, sequence, txid, date, user_id, event_type, "
+                "res_model, res_id, document_name, lot_names, payload, "
+                "move_line_id, sealed_date, previous_hash, hash FROM stock_lot_event "
+                "WHERE company_id = %s ORDER BY sequence",
+                self.company.id,
+            )
+        )
+        rows = self.env.cr.dictfetchall()
+        self.assertEqual([r["sequence"] for r in rows], list(range(1, len(rows) + 1)))
+        # created, received, completed by the receipt (supplier, date), renamed:
+        # chained in the order they were appended
+        self.assertEqual(
+            [r["id"] for r in rows if r["id"] in mine.ids], sorted(mine.ids)
+        )
+        self.assertEqual(rows[-1]["id"], mine[-1].id)
         previous = ""
-        for event in events:
-            self.assertEqual(event.previous_hash, previous)
-            content = canonical_json(
+        for row in rows:
+            self.assertEqual(row["previous_hash"], previous)
+            if row["txid"] is None:  # sealed before the ledger had a seal
+                previous = row["hash"]
+                continue
+            content = json.dumps(
                 {
-                    "company_id": event.company_id.id,
-                    "sequence": event.sequence,
-                    "date": str(event.date),
-                    "user_id": event.user_id.id,
-                    "event_type": event.event_type,
-                    "res_model": event.res_model or None,
-                    "res_id": event.res_id or None,
-                    "document_name": event.document_name or None,
-                    "lot_names": event.lot_names or None,
-                    "payload": event.payload,
-                }
+                    key: value.isoformat() if hasattr(value, "isoformat") else value
+                    for key, value in row.items()
+                    if key not in ("previous_hash", "hash")
+                },
+                sort_keys=True,
+                separators=(",", ":"),
             )
             # the documented formula, recomputed independently
             self.assertEqual(
-                event.hash,
+                row["hash"],
                 hashlib.sha256((previous + content).encode()).hexdigest(),
             )
-            previous = event.hash
+            previous = row["hash"]
         head = self.Event.get_head_hash()[self.company.id]
-        self.assertEqual(head["hash"], events[-1].hash)
-        self.assertEqual(head["sequence"], events[-1].sequence)
+        self.assertEqual(head["hash"], rows[-1]["hash"])
+        self.assertEqual(head["sequence"], rows[-1]["sequence"])
+        self.assertEqual(head["pending"], 0)
 
     def test_lot_changes_old_to_new_even_without_tracking(self):
         lot = self.flows.lot(self.product, "AUD-REN-1")
@@ -304,6 +335,39 @@ class TestAppendOnly(AuditCase):
                     self.env.cr.execute(statement)
         self.assertIntact()
 
+    @mute_logger("odoo.sql_db")
+    def test_trigger_lets_the_seal_and_upgrades_through_only(self):
+        """The seal fills an unsealed row's chain columns once; an upgrade may
+        fill a column added later; nothing else is ever updated."""
+        self.seal()
+        cr = self.env.cr
+        cr.execute(SQL("ALTER TABLE stock_lot_event ADD COLUMN lt_probe integer"))
+        cr.execute(
+            SQL("UPDATE stock_lot_event SET lt_probe = 1 WHERE id = %s", self.event.id)
+        )
+        for statement in (
+            SQL("UPDATE stock_lot_event SET hash = 'x' WHERE id = %s", self.event.id),
+            SQL(
+                "UPDATE stock_lot_event SET sequence = sequence + 1000 WHERE id = %s",
+                self.event.id,
+            ),
+            SQL(
+                "UPDATE stock_lot_event SET sealed_date = now() WHERE id = %s",
+                self.event.id,
+            ),
+            SQL("UPDATE stock_lot_event SET txid = 1 WHERE id = %s", self.event.id),
+            SQL(
+                "UPDATE stock_lot_event SET lot_names = 'X' WHERE id = %s",
+                self.event.id,
+            ),
+        ):
+            with self.assertRaisesRegex(
+                psycopg2.errors.InsufficientPrivilege, "append-only"
+            ):
+                with self.env.cr.savepoint():
+                    self.env.cr.execute(statement)
+        self.assertIntact()
+
 
 class TestVerification(AuditCase):
     """Tampering as a database superuser: trigger disabled, row changed."""
@@ -314,6 +378,7 @@ class TestVerification(AuditCase):
         lot = cls.flows.lot(cls.product, "AUD-TAMPER-1")
         for qty in (1.0, 2.0, 3.0):
             cls.flows.receive(cls.supplier, cls.product, [(lot, qty)])
+        cls.seal()
         cls.chain = cls.env["stock.lot.event"].search(
             [("company_id", "=", cls.env.company.id)], order="sequence"
         )
@@ -369,18 +434,11 @@ class TestVerification(AuditCase):
         """An attacker who edits an entry and recomputes its own hash breaks
         the link of the entry after it."""
         target, after = self.chain[-3], self.chain[-2]
-        forged = {
-            "company_id": target.company_id.id,
-            "sequence": target.sequence,
-            "date": str(target.date),
-            "user_id": self.env.ref("base.user_admin").id,
-            "event_type": target.event_type,
-            "res_model": target.res_model or None,
-            "res_id": target.res_id or None,
-            "document_name": target.document_name or None,
-            "lot_names": target.lot_names or None,
-            "payload": target.payload,
-        }
+        self.env.cr.execute(
+            SQL("SELECT * FROM stock_lot_event WHERE id = %s", target.id)
+        )
+        forged = self.env.cr.dictfetchone()
+        forged["user_id"] = self.env.ref("base.user_admin").id
         self.tamper(
             SQL(
                 "UPDATE stock_lot_event SET user_id = %s, hash = %s WHERE id = %s",

@@ -46,9 +46,11 @@ CLIENT_CALLABLE = {
     },
     "stock.lot.event": {
         "action_verify_audit_trail",
+        "action_seal_now",
         "get_head_hash",
         "action_open_document",
     },
+    "stock.lot.event.verification": {"action_verify"},
     "stock.lot.hold.wizard": {"action_confirm"},
     "stock.lot.hold.decision": {"action_confirm"},
     "stock.lot.hold.register": {"action_print"},
@@ -265,6 +267,7 @@ class TestCompanyIsolation(SecurityCase):
         )
 
     def test_chains_are_separate_per_company(self):
+        self.env["stock.lot.ledger"]._seal(include_current_transaction=True)
         self.assertEqual(
             self.events_b.mapped("sequence"),
             sorted(self.events_b.mapped("sequence"), reverse=True),

@@ -28,5 +28,7 @@ from . import product_category
 from . import product_template
 from . import barcode_rule
 from . import barcode_nomenclature
+from . import stock_lot_ledger
 from . import stock_lot_event
 from . import ir_actions_report
+from . import ir_module_module

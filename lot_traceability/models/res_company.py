@@ -23,3 +23,9 @@ class ResCompany(models.Model):
         help="Create a mock recall on a random finished lot every N months and "
         "give the Quality team an activity. 0: never.",
     )
+    lot_ledger_anchor_emails = fields.Char(
+        string="Audit Trail Anchor Recipients",
+        help="Quality addresses (comma-separated) that receive the sealed head of "
+        "the audit trail by mail every day: a copy outside the database that "
+        "proves later that no entry was deleted or re-chained.",
+    )

@@ -15,3 +15,6 @@ class ResConfigSettings(models.TransientModel):
     lot_recall_exercise_months = fields.Integer(
         related="company_id.lot_recall_exercise_months", readonly=False
     )
+    lot_ledger_anchor_emails = fields.Char(
+        related="company_id.lot_ledger_anchor_emails", readonly=False
+    )

@@ -35,6 +35,18 @@ DONE_STOCK_FIELDS = {
     "product_uom_id",
     "move_id",
 }
+# Fields of a done line whose change is a change of a lot's stock: each edit
+# is an audit event with the old and new values.
+LEDGER_EDIT_FIELDS = (
+    "lot_id",
+    "quantity",
+    "product_uom_id",
+    "location_id",
+    "location_dest_id",
+    "package_id",
+    "result_package_id",
+    "owner_id",
+)
 
 
 _logger = logging.getLogger(__name__)
@@ -84,7 +96,9 @@ class StockMoveLine(models.Model):
         self.env["stock.quant"]._lt_check_quantities(vals)
         if DONE_STOCK_FIELDS.intersection(vals):
             self._lt_check_done_edit(vals)
+        before = self._lt_done_line_values(vals)
         result = super().write(vals)
+        self._lt_append_edit_events(before)
         # choosing a lot, a place or a quantity, or picking: not unpicking or
         # emptying a line, which only ever takes a held lot out of a transfer
         if HOLD_FIELDS.intersection(vals) or vals.get("picked") or vals.get("quantity"):
@@ -356,6 +370,57 @@ class StockMoveLine(models.Model):
                         or None,
                         "reference": line.reference,
                         "date": fields.Datetime.to_string(line.date),
+                    },
+                }
+            )
+        self.env["stock.lot.event"]._append_many(entries)
+
+    def _lt_done_line_values(self, vals):
+        """Before a write: the audited values of the done lines it may change."""
+        if not set(LEDGER_EDIT_FIELDS).intersection(vals):
+            return {}
+        lines = self.sudo().filtered(
+            lambda line: line.state == "done" and line.product_id.tracking != "none"
+        )
+        return {line: line._lt_edit_values() for line in lines}
+
+    def _lt_edit_values(self):
+        self.ensure_one()
+        values = {}
+        for name in LEDGER_EDIT_FIELDS:
+            value = self[name]
+            if isinstance(value, models.BaseModel):
+                values[name] = value.id or None
+                values[name.removesuffix("_id")] = value.display_name or None
+            else:
+                values[name] = value
+        return values
+
+    def _lt_append_edit_events(self, before):
+        """After a write: one ``line_edited`` event per done line whose lot,
+        quantity, place or package changed, with old and new values (Odoo
+        moves the quants accordingly: this is a change of the lots' stock)."""
+        entries = []
+        for line, old in before.items():
+            new = line._lt_edit_values()
+            changes = {
+                name: [old[name], new[name]] for name in old if old[name] != new[name]
+            }
+            if not changes:
+                continue
+            lots = self.env["stock.lot"].browse({old["lot_id"], new["lot_id"]} - {None})
+            entries.append(
+                {
+                    "event_type": "line_edited",
+                    "lots": lots.exists(),
+                    "document": line._lt_document(),
+                    "company": line.company_id,
+                    "payload": {
+                        "move_line_id": line.id,
+                        "move_id": line.move_id.id,
+                        "product_id": line.product_id.id,
+                        "reference": line.reference,
+                        "changes": changes,
                     },
                 }
             )

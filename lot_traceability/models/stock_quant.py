@@ -124,3 +124,40 @@ class StockQuant(models.Model):
                 )
             )
         return quants
+
+    def _apply_inventory(self):
+        """A count applied to lots: the audit trail records the quantity Odoo
+        had, the quantity counted and who counted it (the adjustment's move line
+        is recorded too, as ``adjusted``)."""
+        counted = [
+            {
+                "quant": quant,
+                "quantity": quant.quantity,
+                "counted": quant.inventory_quantity,
+            }
+            for quant in self.sudo()
+            if quant.lot_id and quant.inventory_quantity_set
+        ]
+        result = super()._apply_inventory()
+        self.env["stock.lot.event"]._append_many(
+            [
+                {
+                    "event_type": "counted",
+                    "lots": item["quant"].lot_id,
+                    "document": item["quant"].location_id,
+                    "company": item["quant"].company_id,
+                    "payload": {
+                        "quant_id": item["quant"].id,
+                        "product_id": item["quant"].product_id.id,
+                        "location_id": item["quant"].location_id.id,
+                        "location": item["quant"].location_id.complete_name,
+                        "package_id": item["quant"].package_id.id or None,
+                        "quantity_before": item["quantity"],
+                        "counted": item["counted"],
+                        "difference": item["counted"] - item["quantity"],
+                    },
+                }
+                for item in counted
+            ]
+        )
+        return result
