@@ -147,7 +147,11 @@ class StockLotGenealogy(models.AbstractModel):
                     if info["depth_backward"] is not None
                 }
                 edges = walk["forward"] + walk["backward"]
-                foreign = list(walk["foreign"])
+                foreign = [
+                    (company_id, lot_id)
+                    for company_id, lot_ids in walk["foreign"].items()
+                    for lot_id in lot_ids
+                ]
                 receipts = self._receipts(until, companies, foreign)
                 deliveries = self._deliveries(since, companies, foreign)
                 on_hand = self._on_hand(list(reached), companies, foreign)
@@ -189,7 +193,9 @@ class StockLotGenealogy(models.AbstractModel):
 
     def _check_lots(self, lots, companies):
         """The caller may read the lots, in the companies they may access."""
-        foreign = lots.filtered(
+        # read as superuser: the lot of a company the user may not access
+        # must be named in the refusal, not fail on the read
+        foreign = lots.sudo().filtered(
             lambda lot: lot.company_id and lot.company_id.id not in companies
         )
         if foreign:
@@ -197,7 +203,7 @@ class StockLotGenealogy(models.AbstractModel):
                 _(
                     "You cannot trace lots of a company you have no access to: "
                     "%(lots)s.",
-                    lots=", ".join(foreign.sudo().mapped("display_name")),
+                    lots=", ".join(foreign.mapped("display_name")),
                 )
             )
         lots.with_context(allowed_company_ids=companies).check_access("read")

@@ -44,6 +44,7 @@ class StockLotMassBalance(models.AbstractModel):
         if not lots:
             return {}
         companies = self.env["stock.lot.genealogy"]._companies()
+        rounding = {lot.id: lot.product_id.uom_id.rounding for lot in lots}
         self.env.flush_all()
         kind = """CASE WHEN COALESCE({0}.scrap_location, false) THEN 'scrap'
                        WHEN {0}.usage IN ('internal', 'transit') THEN 'stock'
@@ -108,9 +109,9 @@ class StockLotMassBalance(models.AbstractModel):
                 c=companies,
             )
         )
-        rounding = {lot.id: lot.product_id.uom_id.rounding for lot in lots}
+        rows = self.env.cr.fetchall()
         result = {}
-        for row in self.env.cr.fetchall():
+        for row in rows:
             lot_id, quantity_in, on_hand, transit, *outs = row
             shipped, consumed, scrapped, adjusted = outs
             accounted = on_hand + shipped + consumed + scrapped + adjusted
