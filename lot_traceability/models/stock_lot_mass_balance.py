@@ -46,9 +46,15 @@ class StockLotMassBalance(models.AbstractModel):
         companies = self.env["stock.lot.genealogy"]._companies()
         rounding = {lot.id: lot.product_id.uom_id.rounding for lot in lots}
         self.env.flush_all()
-        kind = """CASE WHEN COALESCE({0}.scrap_location, false) THEN 'scrap'
-                       WHEN {0}.usage IN ('internal', 'transit') THEN 'stock'
-                       ELSE {0}.usage END"""
+
+        def kind(alias):
+            return SQL(
+                "CASE WHEN COALESCE(%(a)s.scrap_location, false) THEN 'scrap' "
+                "WHEN %(a)s.usage IN ('internal', 'transit') THEN 'stock' "
+                "ELSE %(a)s.usage END",
+                a=SQL.identifier(alias),
+            )
+
         self.env.cr.execute(
             SQL(
                 """
@@ -103,8 +109,8 @@ class StockLotMassBalance(models.AbstractModel):
                   LEFT JOIN flows f ON f.lot_id = l.id
                   LEFT JOIN stock s ON s.lot_id = l.id
                 """,
-                src_kind=SQL(kind.format("src")),
-                dest_kind=SQL(kind.format("dest")),
+                src_kind=kind("src"),
+                dest_kind=kind("dest"),
                 ids=lots.ids,
                 c=companies,
             )
