@@ -54,7 +54,7 @@ from collections import defaultdict
 
 from psycopg2.errors import QueryCanceled
 
-from odoo import _, api, fields, models
+from odoo import _, api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -113,22 +113,35 @@ class StockLotGenealogy(models.AbstractModel):
             )
         if not lots:
             raise UserError(_("Select at least one lot to trace."))
-        companies = self._companies()
-        self._check_lots(lots, companies)
         self.env.flush_all()
         cr = self.env.cr
-        # One statement: the timeout that protects the server, and no JIT (the
+        # One statement: the timeout that protects the server, no JIT (the
         # walk's cost estimate crosses jit_above_cost and PostgreSQL spends
-        # ~200 ms compiling a plan that runs in a few; see bench/README.md).
+        # ~200 ms compiling a plan that runs in a few; see bench/README.md),
+        # and the companies the user may access.
         cr.execute(
             SQL(
                 "SELECT current_setting('statement_timeout'), current_setting('jit'), "
                 "set_config('statement_timeout', %s, true), "
-                "set_config('jit', 'off', true)",
+                "set_config('jit', 'off', true), "
+                "ARRAY(SELECT cid FROM res_company_users_rel WHERE user_id = %s)",
                 TIMEOUT,
+                self.env.uid,
             )
         )
-        previous_timeout, previous_jit = cr.fetchone()[:2]
+        previous_timeout, previous_jit, __, __, user_companies = cr.fetchone()
+        restore = SQL(
+            "SELECT set_config('statement_timeout', %s, true), "
+            "set_config('jit', %s, true)",
+            previous_timeout,
+            previous_jit,
+        )
+        companies = sorted(set(user_companies) | set(self.env.companies.ids))
+        try:
+            self._check_lots(lots, companies)
+        except UserError:
+            cr.execute(restore)
+            raise
         try:
             walk = self._walk(lots.ids, direction, companies)
             reached = self._sides(lots.ids, walk["forward"], walk["backward"])
@@ -174,14 +187,7 @@ class StockLotGenealogy(models.AbstractModel):
                     timeout=TIMEOUT,
                 )
             ) from error
-        cr.execute(
-            SQL(
-                "SELECT set_config('statement_timeout', %s, true), "
-                "set_config('jit', %s, true)",
-                previous_timeout,
-                previous_jit,
-            )
-        )
+        cr.execute(restore)
         if details:
             result["stats"] = {
                 "lot_count": len(depths),
@@ -535,7 +541,9 @@ class StockLotGenealogy(models.AbstractModel):
 
     @staticmethod
     def _date(value):
-        return fields.Datetime.to_string(value) if value else False
+        # to the second, as Odoo writes them (an unbuild's date came with
+        # microseconds once and broke every recall reaching it)
+        return value.isoformat(sep=" ", timespec="seconds") if value else False
 
     def _lots(self, reached):
         rows = self._fetch(
@@ -567,12 +575,9 @@ class StockLotGenealogy(models.AbstractModel):
         rows.sort(key=lambda row: (row["depth"], row["name"]))
         return rows
 
-    def _move_lines(self, limits, companies, where, partner, extra=None):
-        """Done lines of the lots of ``limits`` (``{lot_id: date or None}``)
-        dated from (``since``, forward) or up to (``until``, backward) the
-        lot's limit; ``visible`` is False for a line of a company the user may
-        not access (reported as a gap, not listed)."""
-        lot_ids = list(limits)
+    def _move_lines(self, lot_ids, companies, where, partner, extra=None):
+        """Done lines of the lots; ``visible`` is False for a line of a company
+        the user may not access (reported as a gap, not listed)."""
         return SQL(
             """
             SELECT ml.id AS move_line_id, ml.picking_id,
@@ -580,8 +585,6 @@ class StockLotGenealogy(models.AbstractModel):
                    ml.lot_id, ml.quantity, %(uom)s AS uom, ml.date,
                    ml.company_id, ml.company_id = ANY(%(c)s) AS visible %(extra)s
               FROM stock_move_line ml
-              JOIN unnest(%(ids)s::int[], %(limits)s::timestamp[])
-                   AS t(lot_id, limit_date) ON t.lot_id = ml.lot_id
               JOIN stock_location src ON src.id = ml.location_id
               JOIN stock_location dest ON dest.id = ml.location_dest_id
               JOIN uom_uom u ON u.id = ml.product_uom_id
@@ -597,29 +600,29 @@ class StockLotGenealogy(models.AbstractModel):
             extra=extra or SQL(),
             c=companies,
             ids=lot_ids,
-            limits=[limits[lot_id] for lot_id in lot_ids],
             where=where,
         )
 
     def _receipts(self, until, companies, foreign):
         """Lines received from a supplier location (receipts and dropships),
-        up to the time the traced material left the lot."""
+        up to the time the traced material left the lot (``until``:
+        ``{lot_id: date or None}``)."""
         return self._rows_with_dates(
             self._move_lines(
-                until,
+                list(until),
                 companies,
-                SQL(
-                    "src.usage = 'supplier' "
-                    "AND (t.limit_date IS NULL OR ml.date <= t.limit_date)"
-                ),
+                SQL("src.usage = 'supplier'"),
                 SQL("pk.partner_id"),
             ),
             foreign,
+            lambda row: until[row["lot_id"]] is None
+            or row["date"] <= until[row["lot_id"]],
         )
 
     def _deliveries(self, since, companies, foreign):
         """Lines shipped to a customer location from the time the traced
-        material entered the lot, with what came back of them."""
+        material entered the lot (``since``: ``{lot_id: date or None}``), with
+        what came back of them."""
         returned = SQL(
             """,
             CASE WHEN row_number() OVER (
@@ -635,22 +638,25 @@ class StockLotGenealogy(models.AbstractModel):
         )
         return self._rows_with_dates(
             self._move_lines(
-                since,
+                list(since),
                 companies,
-                SQL(
-                    "dest.usage = 'customer' AND src.usage <> 'customer' "
-                    "AND (t.limit_date IS NULL OR ml.date >= t.limit_date)"
-                ),
+                SQL("dest.usage = 'customer' AND src.usage <> 'customer'"),
                 # the move's partner is the delivery address, also on dropships
                 SQL("COALESCE(m.partner_id, pk.partner_id)"),
                 returned,
             ),
             foreign,
+            lambda row: since[row["lot_id"]] is None
+            or row["date"] >= since[row["lot_id"]],
         )
 
-    def _rows_with_dates(self, query, foreign):
+    def _rows_with_dates(self, query, foreign, in_time):
+        """The rows in time (the time rule is applied here, on the dates the
+        statement read: the statement stays the plain lookup by lot)."""
         rows = []
         for row in self._fetch(query):
+            if not in_time(row):
+                continue
             company_id = row.pop("company_id")
             if not row.pop("visible"):
                 foreign.append((company_id, row["lot_id"]))
