@@ -1,15 +1,12 @@
 # Copyright 2026 lot_traceability contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""Stock history built through Odoo's real flows, and a reference tracer.
+"""Stock history built through Odoo's real flows.
 
 ``Flows`` receives, manufactures, delivers, returns and scraps with
 the same ORM calls a user's clicks make, so the move lines, quants and
-consume/produce links are Odoo's own. ``reference_trace`` answers the same
-questions as the genealogy service with plain ORM reads, one lot at a time:
-slow and obviously right.
+consume/produce links are Odoo's own. The reference tracer the genealogy
+service is checked against lives in ``test_genealogy.py``.
 """
-
-from collections import deque
 
 from odoo import Command
 
@@ -215,78 +212,6 @@ class Flows:
         scrap.action_validate()
         assert scrap.state == "done"
         return scrap
-
-
-def reference_trace(lots, direction):
-    """The genealogy by plain ORM reads, lot by lot: obviously right, slow."""
-    env = lots.env
-    MoveLine = env["stock.move.line"]
-
-    def done_lines(lot):
-        return MoveLine.search([("lot_id", "=", lot.id), ("state", "=", "done")])
-
-    def walk(step):
-        depth = {lot.id: 0 for lot in lots}
-        queue = deque(lots)
-        while queue:
-            lot = queue.popleft()
-            for line in done_lines(lot):
-                for other in step(line):
-                    if (
-                        other.state == "done"
-                        and other.lot_id
-                        and other.lot_id.id not in depth
-                    ):
-                        depth[other.lot_id.id] = depth[lot.id] + 1
-                        queue.append(other.lot_id)
-        return depth
-
-    def unbuilt(line, into, out_of):
-        """An unbuild's lines on the other side of ``line`` (mrp links only the
-        by-products of an unbuild, so its orders' moves are paired here)."""
-        unbuild = line.move_id.unbuild_id
-        if not unbuild or getattr(line, into).usage != "production":
-            return MoveLine
-        moves = env["stock.move"].search([("unbuild_id", "=", unbuild.id)])
-        return moves.filtered(lambda m: getattr(m, out_of).usage == "production")[
-            "move_line_ids"
-        ]
-
-    def downstream(ml):
-        return ml.produce_line_ids | unbuilt(ml, "location_dest_id", "location_id")
-
-    def upstream(ml):
-        return ml.consume_line_ids | unbuilt(ml, "location_id", "location_dest_id")
-
-    forward = walk(downstream) if direction != "backward" else {}
-    backward = walk(upstream) if direction != "forward" else {}
-    depths = {lot.id: 0 for lot in lots}
-    for lot_id, dist in forward.items():
-        depths.setdefault(lot_id, dist)
-    for lot_id, dist in backward.items():
-        if lot_id not in depths or (depths[lot_id] and dist < depths[lot_id]):
-            depths[lot_id] = -dist
-    forward_ids = {lot_id for lot_id, d in depths.items() if d >= 0}
-    backward_ids = {lot_id for lot_id, d in depths.items() if d <= 0}
-    deliveries, receipts = set(), set()
-    for lot_id in depths:
-        for ml in done_lines(env["stock.lot"].browse(lot_id)):
-            if (
-                lot_id in forward_ids
-                and ml.location_dest_id.usage == "customer"
-                and ml.location_id.usage != "customer"
-            ):
-                partner = ml.move_id.partner_id or ml.picking_id.partner_id
-                returned = sum(
-                    ml.move_id.returned_move_ids.move_line_ids.filtered(
-                        lambda r, lot_id=lot_id: r.lot_id.id == lot_id
-                        and r.state == "done"
-                    ).mapped("quantity")
-                )
-                deliveries.add((ml.id, partner.id, lot_id, ml.quantity, returned))
-            if lot_id in backward_ids and ml.location_id.usage == "supplier":
-                receipts.add((ml.id, ml.picking_id.partner_id.id, lot_id, ml.quantity))
-    return depths, deliveries, receipts
 
 
 def open_receipt(flows, supplier, product, quantity):

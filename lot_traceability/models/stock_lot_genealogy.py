@@ -19,18 +19,38 @@ traced without bookkeeping of its own:
 * ``stock_move`` (production/unbuild links, returns), ``stock_location``
   (usages), ``stock_picking``, ``stock_quant``, ``stock_lot``,
   ``product_product``/``product_template``, ``uom_uom``, ``res_partner``,
-  ``mrp_production``, ``mrp_unbuild``.
+  ``res_company``, ``mrp_production``, ``mrp_unbuild``.
 
-The walk is one set-based ``WITH RECURSIVE … UNION`` over lot ids: each lot is
-expanded once, so cycles (through an unbuild) terminate and diamonds do not
-multiply. A trace costs the same small, constant number of SQL statements
-whatever its size. It runs with the caller's rights: the input lots are
-checked with the ORM, and every statement keeps to the caller's allowed
-companies.
+Time rule: material that entered a lot at time *t* can only have left it at
+*t* or later. Forward, a lot reached through a link dated *t* (an unbuild
+giving components back, a rework into an existing lot, a new lot made at *t*)
+passes the trace on only through what left it from *t* on: its later links and
+deliveries. Backward, a lot reached because material left it at *t* is traced
+only through what entered it up to *t*: its earlier links and receipts. Move
+lines carry the second, not the order inside it, so a tie counts as reached
+(never a missed customer). A new lot has no history before the order that made
+it, so plain consumption keeps its meaning.
+
+The walk is one set-based ``WITH RECURSIVE … UNION`` per side whose rows are
+the edges walked plus *states* ``(lot, time)``: the lot to expand and the time
+the traced material entered (forward) or left (backward) it. A state is the
+date of a link, so a lot has at most as many states as links into it (one for
+a lot made by one order), and the ``UNION`` expands each state once: cycles
+(through an unbuild) terminate, diamonds do not multiply. ``both`` is the union
+of the forward and the backward answer, with each lot's depth kept per side. A
+trace costs the same small, constant number of SQL statements whatever its
+size.
+
+Company boundary: the walk follows every company the user may access (their
+allowed companies, ticked in the switcher or not), with the user's rights: the
+input lots are checked with the ORM in those companies. Where the history of a
+reached lot continues in a company the user may not access (a link, a receipt,
+a delivery, stock), the trace stops there and says so in ``gaps`` (company and
+lots), never silently.
 """
 
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 
 from psycopg2.errors import QueryCanceled
 
@@ -40,6 +60,20 @@ from odoo.tools import SQL
 
 DIRECTIONS = ("forward", "backward", "both")
 TIMEOUT = "120s"
+# the columns of a walk row: an edge (kind 'e') or a state (kind 's')
+EDGE_COLUMNS = (
+    "in_line",
+    "src",
+    "dst",
+    "qty",
+    "in_date",
+    "out_date",
+    "in_product",
+    "out_product",
+    "in_move",
+    "out_move",
+    "foreign_company",
+)
 
 
 class StockLotGenealogy(models.AbstractModel):
@@ -56,8 +90,15 @@ class StockLotGenealogy(models.AbstractModel):
 
     @api.model
     def _reach(self, lots, direction="both"):
-        """Only the lots reached: ``{lot_id: depth}`` (same walk, no details)."""
+        """Only the lots reached, time rule and company boundary included:
+        ``{lot_id: depth}``, the same signed depth as ``_trace``'s ``lots``
+        (0 traced, > 0 downstream, < 0 upstream; a lot on both sides of a
+        ``both`` trace gets the shorter distance, downstream on a tie)."""
         return self._run(lots, direction, details=False)
+
+    def _companies(self):
+        """Every company the user may access, not only the ticked ones."""
+        return (self.env.user.company_ids | self.env.companies).ids
 
     def _run(self, lots, direction, details):
         started = time.perf_counter()
@@ -72,41 +113,70 @@ class StockLotGenealogy(models.AbstractModel):
             )
         if not lots:
             raise UserError(_("Select at least one lot to trace."))
-        self._check_lots(lots)
         self.env.flush_all()
-        companies = self.env.companies.ids
         cr = self.env.cr
-        # One statement: the timeout that protects the server, and no JIT (the
+        # One statement: the timeout that protects the server, no JIT (the
         # walk's cost estimate crosses jit_above_cost and PostgreSQL spends
-        # ~200 ms compiling a plan that runs in a few; see bench/README.md).
+        # ~200 ms compiling a plan that runs in a few; see bench/README.md),
+        # and the companies the user may access.
         cr.execute(
             SQL(
                 "SELECT current_setting('statement_timeout'), current_setting('jit'), "
                 "set_config('statement_timeout', %s, true), "
-                "set_config('jit', 'off', true)",
+                "set_config('jit', 'off', true), "
+                "ARRAY(SELECT cid FROM res_company_users_rel WHERE user_id = %s)",
                 TIMEOUT,
+                self.env.uid,
             )
         )
-        previous_timeout, previous_jit = cr.fetchone()[:2]
+        previous_timeout, previous_jit, __, __, user_companies = cr.fetchone()
+        restore = SQL(
+            "SELECT set_config('statement_timeout', %s, true), "
+            "set_config('jit', %s, true)",
+            previous_timeout,
+            previous_jit,
+        )
+        companies = sorted(set(user_companies) | set(self.env.companies.ids))
         try:
-            edges, gaps = self._walk(lots.ids, direction, companies)
-            depths = self._depths(lots.ids, edges, direction)
+            self._check_lots(lots, companies)
+        except UserError:
+            cr.execute(restore)
+            raise
+        try:
+            walk = self._walk(lots.ids, direction, companies)
+            reached = self._sides(lots.ids, walk["forward"], walk["backward"])
+            depths = {lot_id: info["depth"] for lot_id, info in reached.items()}
             if not details:
                 result = depths
             else:
-                lot_ids = list(depths)
-                forward_ids = [lot_id for lot_id, depth in depths.items() if depth >= 0]
-                backward_ids = [
-                    lot_id for lot_id, depth in depths.items() if depth <= 0
+                since = {
+                    lot_id: info["since"]
+                    for lot_id, info in reached.items()
+                    if info["depth_forward"] is not None
+                }
+                until = {
+                    lot_id: info["until"]
+                    for lot_id, info in reached.items()
+                    if info["depth_backward"] is not None
+                }
+                edges = walk["forward"] + walk["backward"]
+                foreign = [
+                    (company_id, lot_id)
+                    for company_id, lot_ids in walk["foreign"].items()
+                    for lot_id in lot_ids
                 ]
+                receipts = self._receipts(until, companies, foreign)
+                deliveries = self._deliveries(since, companies, foreign)
+                on_hand = self._on_hand(list(reached), companies, foreign)
+                lots_rows = self._lots(reached)
                 result = {
-                    "lots": self._lots(depths),
-                    "receipts": self._receipts(backward_ids, companies),
-                    "deliveries": self._deliveries(forward_ids, companies),
+                    "lots": lots_rows,
+                    "receipts": receipts,
+                    "deliveries": deliveries,
                     "productions": self._productions(edges),
                     "links": self._links(edges),
-                    "on_hand": self._on_hand(lot_ids, companies),
-                    "gaps": gaps,
+                    "on_hand": on_hand,
+                    "gaps": self._gaps(walk["untracked"], foreign, lots_rows),
                 }
         except QueryCanceled as error:
             raise UserError(
@@ -117,145 +187,234 @@ class StockLotGenealogy(models.AbstractModel):
                     timeout=TIMEOUT,
                 )
             ) from error
-        cr.execute(
-            SQL(
-                "SELECT set_config('statement_timeout', %s, true), "
-                "set_config('jit', %s, true)",
-                previous_timeout,
-                previous_jit,
-            )
-        )
+        cr.execute(restore)
         if details:
             result["stats"] = {
                 "lot_count": len(depths),
-                "edge_count": len(edges),
+                "edge_count": len(result["links"]),
                 "query_count": cr.sql_log_count - queries_before,
                 "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
             }
         return result
 
-    def _check_lots(self, lots):
-        """The caller may read the lots, and they belong to allowed companies."""
-        foreign = lots.filtered(
-            lambda lot: lot.company_id and lot.company_id not in self.env.companies
+    def _check_lots(self, lots, companies):
+        """The caller may read the lots, in the companies they may access."""
+        # read as superuser: the lot of a company the user may not access
+        # must be named in the refusal, not fail on the read
+        foreign = lots.sudo().filtered(
+            lambda lot: lot.company_id and lot.company_id.id not in companies
         )
         if foreign:
             raise UserError(
                 _(
-                    "You cannot trace lots of a company you are not working in: "
-                    "%(lots)s. Select that company in the company switcher first.",
+                    "You cannot trace lots of a company you have no access to: "
+                    "%(lots)s.",
                     lots=", ".join(foreign.mapped("display_name")),
                 )
             )
-        lots.check_access("read")
+        lots.with_context(allowed_company_ids=companies).check_access("read")
 
     # ------------------------------------------------------------------ walk
     def _walk(self, lot_ids, direction, companies):
-        """One statement: the forward/backward closures, their edges and gaps.
+        """One statement: the time-aware forward/backward closures as edges.
 
-        Returns ``(edges, gaps)``; an edge is a dict ``{src, dst, quantity,
-        production_id, unbuild_id}`` oriented from the consumed lot to the
-        produced lot (``quantity``: what was consumed, in the line's unit).
+        Returns ``{"forward": [...], "backward": [...], "untracked": {...},
+        "foreign": {...}}``. An edge is a dict ``{src, dst, quantity, in_date,
+        out_date, production_id, unbuild_id, in_line}`` oriented from the
+        consumed lot to the produced lot (``quantity``: what the input line
+        consumed, in its unit; ``in_date``/``out_date``: the dates of the
+        consumed and produced lines).
         """
         forward = direction in ("forward", "both")
         backward = direction in ("backward", "both")
+        columns = SQL(", ").join(SQL.identifier(c) for c in EDGE_COLUMNS)
         query = SQL(
             """
             WITH RECURSIVE
-            fwd(lot_id) AS (
-                SELECT unnest(%(ids)s::int[]) WHERE %(forward)s
+            fwd(kind, %(columns)s) AS (
+                %(fwd_seed)s
                 UNION
-                SELECT e.dst FROM fwd CROSS JOIN LATERAL %(forward_step)s e
-                 WHERE e.dst IS NOT NULL
+                %(fwd_step)s
             ),
-            bwd(lot_id) AS (
-                SELECT unnest(%(ids)s::int[]) WHERE %(backward)s
+            bwd(kind, %(columns)s) AS (
+                %(bwd_seed)s
                 UNION
-                SELECT e.src FROM bwd CROSS JOIN LATERAL %(backward_step)s e
-                 WHERE e.src IS NOT NULL
+                %(bwd_step)s
             ),
-            links AS (
-                SELECT DISTINCT 'f' AS side, e.in_line, e.src, e.dst, e.qty,
-                       e.in_product, e.out_product, e.in_move, e.out_move
-                  FROM fwd CROSS JOIN LATERAL %(forward_step)s e
-                UNION
-                SELECT DISTINCT 'b', e.in_line, e.src, e.dst, e.qty, e.in_product,
-                       e.out_product, e.in_move, e.out_move
-                  FROM bwd CROSS JOIN LATERAL %(backward_step)s e
+            walked AS (
+                SELECT 'f' AS side, * FROM fwd WHERE kind = 'e'
+                UNION ALL
+                SELECT 'b', * FROM bwd WHERE kind = 'e'
             )
-            SELECT l.side, l.src, l.dst, sum(l.qty),
+            SELECT w.side, w.src, w.dst, w.qty, w.in_line,
+                   w.in_date, w.out_date,
                    COALESCE(om.production_id, im.raw_material_production_id),
                    COALESCE(om.unbuild_id, im.unbuild_id),
-                   l.in_product, l.out_product
-              FROM links l
-              JOIN stock_move im ON im.id = l.in_move
-              JOIN stock_move om ON om.id = l.out_move
-             GROUP BY 1, 2, 3, 5, 6, 7, 8
+                   w.in_product, w.out_product, w.foreign_company
+              FROM walked w
+              JOIN stock_move im ON im.id = w.in_move
+              JOIN stock_move om ON om.id = w.out_move
             """,
-            ids=lot_ids,
-            forward=forward,
-            backward=backward,
-            forward_step=self._step(SQL("i.lot_id = fwd.lot_id"), companies),
-            backward_step=self._step(SQL("o.lot_id = bwd.lot_id"), companies),
+            columns=columns,
+            fwd_seed=self._expand("forward", None, lot_ids, companies, forward),
+            fwd_step=self._expand("forward", "fwd", lot_ids, companies, forward),
+            bwd_seed=self._expand("backward", None, lot_ids, companies, backward),
+            bwd_step=self._expand("backward", "bwd", lot_ids, companies, backward),
         )
         self.env.cr.execute(query)
-        rows = self.env.cr.fetchall()
-        edges = {}
-        gap_keys = {}
+        result = {
+            "forward": [],
+            "backward": [],
+            "untracked": {},
+            "foreign": defaultdict(set),
+        }
+        seen = {}
         for (
-            _side,
+            side,
             src,
             dst,
             qty,
+            in_line,
+            in_date,
+            out_date,
             production_id,
             unbuild_id,
             in_product,
             out_product,
-        ) in rows:
+            foreign_company,
+        ) in self.env.cr.fetchall():
+            side = "forward" if side == "f" else "backward"
+            if foreign_company:
+                # the link is in a company the user may not access: the trace
+                # stops at the lot on the user's side
+                own = src if side == "forward" else dst
+                if own:
+                    result["foreign"][foreign_company].add(own)
+                continue
             if src is None or dst is None:
                 # a chain through an untracked product: forward, the lot went
                 # into something without a lot; backward, it was made from one.
                 product_id = out_product if dst is None else in_product
                 key = (production_id, unbuild_id, product_id)
-                gap_keys[key] = "forward" if dst is None else "backward"
+                result["untracked"][key] = "forward" if dst is None else "backward"
                 continue
-            key = (src, dst, production_id, unbuild_id)
-            if key not in edges:
-                edges[key] = {
-                    "src": src,
-                    "dst": dst,
-                    "quantity": qty,
-                    "production_id": production_id,
-                    "unbuild_id": unbuild_id,
-                }
-        return list(edges.values()), self._gaps(gap_keys)
+            key = (side, in_line, src, dst, production_id, unbuild_id)
+            if key in seen:
+                # one consumed line feeding several produced lines of the lot
+                # (its quantity is counted once)
+                edge = seen[key]
+                edge["out_date"] = min(edge["out_date"], out_date)
+                continue
+            seen[key] = edge = {
+                "src": src,
+                "dst": dst,
+                "quantity": qty,
+                "in_line": in_line,
+                "in_date": in_date,
+                "out_date": out_date,
+                "production_id": production_id,
+                "unbuild_id": unbuild_id,
+            }
+            result[side].append(edge)
+        return result
 
-    def _step(self, anchor, companies):
+    def _expand(self, side, source, lot_ids, companies, enabled):
+        """A seed (``source`` None: the traced lots, at no time limit) or the
+        recursive step (``source``: the CTE's states) of one side.
+
+        Each lateral step yields the edge rows (kind ``'e'``) and, for the lots
+        they lead to, one state row (kind ``'s'``): the lot and the date the
+        traced material entered it (forward) or left it (backward). States of
+        the traced lots are not added: they are expanded without a limit.
+        """
+        other, other_date = (
+            ("dst", "out_date") if side == "forward" else ("src", "in_date")
+        )
+        if source is None:
+            origin = SQL("unnest(%s::int[]) AS x(lot_id)", lot_ids)
+            anchor, limit = SQL("x.lot_id"), None
+            where = SQL("%s", enabled)
+        else:
+            origin = SQL.identifier(source)
+            anchor = SQL("%s.%s", SQL.identifier(source), SQL.identifier(other))
+            limit = SQL("%s.%s", SQL.identifier(source), SQL.identifier(other_date))
+            where = SQL("%s.kind = 's'", SQL.identifier(source))
+        state_columns = [
+            SQL("e.%s", SQL.identifier(c)) if c in (other, other_date) else SQL("NULL")
+            for c in EDGE_COLUMNS
+        ]
+        return SQL(
+            """
+            SELECT k.kind, %(columns)s
+              FROM %(origin)s
+             CROSS JOIN LATERAL %(step)s e
+             CROSS JOIN LATERAL (
+                   SELECT 'e' AS kind,
+                          %(edge)s
+                   UNION ALL
+                   SELECT 's', %(state)s
+                    WHERE e.foreign_company IS NULL
+                      AND e.%(other)s IS NOT NULL
+                      AND e.%(other)s <> ALL(%(ids)s)
+             ) k
+             WHERE %(where)s
+            """,
+            columns=SQL(", ").join(
+                SQL("k.%s", SQL.identifier(c)) for c in EDGE_COLUMNS
+            ),
+            origin=origin,
+            step=self._step(side, anchor, limit, companies),
+            edge=SQL(", ").join(
+                SQL("e.%s AS %s", SQL.identifier(c), SQL.identifier(c))
+                for c in EDGE_COLUMNS
+            ),
+            state=SQL(", ").join(state_columns),
+            other=SQL.identifier(other),
+            ids=lot_ids,
+            where=where,
+        )
+
+    def _step(self, side, lot, limit, companies):
         """The transformations touching one lot, as a lateral subquery.
 
-        ``anchor`` ties the input line ``i`` (forward) or the output line ``o``
-        (backward) to the lot being expanded. Two sources, both read by lot
-        through the partial index on done move lines:
+        Forward, ``lot`` is the consumed lot (input line ``i``) and only the
+        lines consumed at or after ``limit`` count; backward, ``lot`` is the
+        produced lot (output line ``o``) and only the lines produced at or
+        before ``limit`` count (``limit`` NULL: no limit). Two sources, both
+        read by lot through the partial index on done move lines:
 
         * the consume/produce links of manufacturing orders (and repairs);
         * unbuilds: Odoo 18 links only by-products there, so an unbuild's input
           line (into a production location) is paired with its output lines
           (out of one) through the unbuild order of their moves.
+
+        ``foreign_company`` is the company of a line of the link the user may
+        not access (NULL when both are accessible): such links are reported,
+        not followed.
         """
+        if side == "forward":
+            anchor = SQL("i.lot_id = %s", lot)
+            if limit is not None:
+                anchor = SQL("%s AND i.date >= %s", anchor, limit)
+        else:
+            anchor = SQL("o.lot_id = %s", lot)
+            if limit is not None:
+                anchor = SQL("%s AND o.date <= %s", anchor, limit)
         production = SQL(
             "ANY((SELECT array_agg(id) FROM stock_location "
             "WHERE usage = 'production')::int[])"
         )
         columns = SQL(
             "i.id AS in_line, i.lot_id AS src, o.lot_id AS dst, i.quantity AS qty, "
+            "i.date AS in_date, o.date AS out_date, "
             "i.product_id AS in_product, o.product_id AS out_product, "
-            "i.move_id AS in_move, o.move_id AS out_move"
-        )
-        done = SQL(
-            "i.state = 'done' AND o.state = 'done' "
-            "AND i.company_id = ANY(%(c)s) AND o.company_id = ANY(%(c)s)",
+            "i.move_id AS in_move, o.move_id AS out_move, "
+            "CASE WHEN i.company_id <> ALL(%(c)s) THEN i.company_id "
+            "WHEN o.company_id <> ALL(%(c)s) THEN o.company_id END "
+            "AS foreign_company",
             c=companies,
         )
+        done = SQL("i.state = 'done' AND o.state = 'done'")
         return SQL(
             """(
                 SELECT %(columns)s
@@ -281,36 +440,91 @@ class StockLotGenealogy(models.AbstractModel):
         )
 
     @api.model
-    def _depths(self, origin_ids, edges, direction):
-        """Shortest distance of each reached lot: forward > 0, backward < 0.
+    def _sides(self, origin_ids, forward_edges, backward_edges):
+        """Per lot reached: its depth on each side and the time limit of each.
 
-        On a cycle a lot can be both; the shorter distance wins, downstream on a
-        tie."""
-        children = defaultdict(set)
-        parents = defaultdict(set)
+        ``since``: the earliest time traced material entered the lot (forward;
+        None for the traced lots: the whole lot); ``until``: the latest time
+        traced material left it (backward; None for the traced lots). The
+        depth of a side is the fewest links of a path that respects the time
+        rule (a breadth-first walk over ``(lot, time)`` states, where a state
+        is kept only when it is earlier, forward, or later, backward, than
+        every state of the lot at a smaller depth)."""
+        forward = self._side_walk(origin_ids, forward_edges, 1)
+        backward = self._side_walk(origin_ids, backward_edges, -1)
+        result = {}
+        for lot_id in set(forward) | set(backward):
+            depth_forward, since = forward.get(lot_id, (None, None))
+            depth_backward, until = backward.get(lot_id, (None, None))
+            if lot_id in origin_ids:
+                depth = 0
+            elif depth_backward is None or (
+                depth_forward is not None and depth_forward <= depth_backward
+            ):
+                depth = depth_forward
+            else:
+                depth = -depth_backward
+            result[lot_id] = {
+                "depth": depth,
+                "depth_forward": depth_forward,
+                "depth_backward": depth_backward,
+                "since": since,
+                "until": until,
+            }
+        return result
+
+    def _side_walk(self, origin_ids, edges, sign):
+        """``{lot_id: (depth, limit)}`` for one side (see ``_sides``)."""
+        origins = set(origin_ids)
+        if sign > 0:
+            own, other, own_date, other_date = "src", "dst", "in_date", "out_date"
+
+            def better(new, old):
+                return old is not None and new < old
+
+            def allowed(date, limit):
+                return limit is None or date >= limit
+
+        else:
+            own, other, own_date, other_date = "dst", "src", "out_date", "in_date"
+
+            def better(new, old):
+                return old is not None and new > old
+
+            def allowed(date, limit):
+                return limit is None or date <= limit
+
+        by_lot = defaultdict(list)
         for edge in edges:
-            children[edge["src"]].add(edge["dst"])
-            parents[edge["dst"]].add(edge["src"])
-        depths = dict.fromkeys(origin_ids, 0)
-        passes = []
-        if direction != "backward":
-            passes.append((children, 1))
-        if direction != "forward":
-            passes.append((parents, -1))
-        for neighbours, sign in passes:
-            seen = dict.fromkeys(origin_ids, 0)
-            queue = deque(origin_ids)
-            while queue:
-                lot_id = queue.popleft()
-                for nxt in neighbours.get(lot_id, ()):
-                    if nxt not in seen:
-                        seen[nxt] = seen[lot_id] + 1
-                        queue.append(nxt)
-            for lot_id, distance in seen.items():
-                current = depths.get(lot_id)
-                if current is None or (current != 0 and distance < abs(current)):
-                    depths[lot_id] = sign * distance
-        return depths
+            by_lot[edge[own]].append(edge)
+        reached = {lot_id: (0, None) for lot_id in origin_ids}
+        frontier = [(lot_id, None) for lot_id in origin_ids]
+        depth = 0
+        while frontier:
+            depth += 1
+            candidates = {}
+            for lot_id, limit in frontier:
+                for edge in by_lot.get(lot_id, ()):
+                    if not allowed(edge[own_date], limit):
+                        continue
+                    nxt, date = edge[other], edge[other_date]
+                    if nxt in origins:
+                        continue
+                    current = candidates.get(nxt)
+                    if current is None or (
+                        date < current if sign > 0 else date > current
+                    ):
+                        candidates[nxt] = date
+            frontier = []
+            for lot_id, date in candidates.items():
+                if lot_id not in reached:
+                    reached[lot_id] = (depth, date)
+                elif better(date, reached[lot_id][1]):
+                    reached[lot_id] = (reached[lot_id][0], date)
+                else:
+                    continue
+                frontier.append((lot_id, date))
+        return reached
 
     # --------------------------------------------------------------- details
     def _name_sql(self, alias):
@@ -325,7 +539,13 @@ class StockLotGenealogy(models.AbstractModel):
         self.env.cr.execute(query)
         return self.env.cr.dictfetchall()
 
-    def _lots(self, depths):
+    @staticmethod
+    def _date(value):
+        # to the second, as Odoo writes them (an unbuild's date came with
+        # microseconds once and broke every recall reaching it)
+        return value.isoformat(sep=" ", timespec="seconds") if value else False
+
+    def _lots(self, reached):
         rows = self._fetch(
             SQL(
                 """
@@ -337,21 +557,33 @@ class StockLotGenealogy(models.AbstractModel):
                  WHERE l.id = ANY(%(ids)s)
                 """,
                 product=self._name_sql("pt"),
-                ids=list(depths),
+                ids=list(reached),
             )
         )
         for row in rows:
-            row["depth"] = depths[row["id"]]
+            info = reached[row["id"]]
+            row["depth"] = info["depth"]
+            row["depth_forward"] = (
+                info["depth_forward"] if info["depth_forward"] is not None else False
+            )
+            row["depth_backward"] = (
+                -info["depth_backward"] if info["depth_backward"] is not None else False
+            )
+            row["since"] = self._date(info["since"])
+            row["until"] = self._date(info["until"])
             row["supplier_lot_name"] = row["supplier_lot_name"] or False
         rows.sort(key=lambda row: (row["depth"], row["name"]))
         return rows
 
     def _move_lines(self, lot_ids, companies, where, partner, extra=None):
+        """Done lines of the lots; ``visible`` is False for a line of a company
+        the user may not access (reported as a gap, not listed)."""
         return SQL(
             """
             SELECT ml.id AS move_line_id, ml.picking_id,
                    p.id AS partner_id, p.complete_name AS partner,
-                   ml.lot_id, ml.quantity, %(uom)s AS uom, ml.date %(extra)s
+                   ml.lot_id, ml.quantity, %(uom)s AS uom, ml.date,
+                   ml.company_id, ml.company_id = ANY(%(c)s) AS visible %(extra)s
               FROM stock_move_line ml
               JOIN stock_location src ON src.id = ml.location_id
               JOIN stock_location dest ON dest.id = ml.location_dest_id
@@ -360,8 +592,7 @@ class StockLotGenealogy(models.AbstractModel):
               LEFT JOIN stock_picking pk ON pk.id = ml.picking_id
               LEFT JOIN res_partner p ON p.id = %(partner)s
                    AND (p.company_id IS NULL OR p.company_id = ANY(%(c)s))
-             WHERE ml.lot_id = ANY(%(ids)s) AND ml.state = 'done'
-               AND ml.company_id = ANY(%(c)s) AND %(where)s
+             WHERE ml.lot_id = ANY(%(ids)s) AND ml.state = 'done' AND %(where)s
              ORDER BY ml.date, ml.id
             """,
             uom=self._name_sql("u"),
@@ -372,16 +603,26 @@ class StockLotGenealogy(models.AbstractModel):
             where=where,
         )
 
-    def _receipts(self, lot_ids, companies):
-        """Lines received from a supplier location (receipts and dropships)."""
+    def _receipts(self, until, companies, foreign):
+        """Lines received from a supplier location (receipts and dropships),
+        up to the time the traced material left the lot (``until``:
+        ``{lot_id: date or None}``)."""
         return self._rows_with_dates(
             self._move_lines(
-                lot_ids, companies, SQL("src.usage = 'supplier'"), SQL("pk.partner_id")
-            )
+                list(until),
+                companies,
+                SQL("src.usage = 'supplier'"),
+                SQL("pk.partner_id"),
+            ),
+            foreign,
+            lambda row: until[row["lot_id"]] is None
+            or row["date"] <= until[row["lot_id"]],
         )
 
-    def _deliveries(self, lot_ids, companies):
-        """Lines shipped to a customer location, with what came back of them."""
+    def _deliveries(self, since, companies, foreign):
+        """Lines shipped to a customer location from the time the traced
+        material entered the lot (``since``: ``{lot_id: date or None}``), with
+        what came back of them."""
         returned = SQL(
             """,
             CASE WHEN row_number() OVER (
@@ -397,22 +638,34 @@ class StockLotGenealogy(models.AbstractModel):
         )
         return self._rows_with_dates(
             self._move_lines(
-                lot_ids,
+                list(since),
                 companies,
                 SQL("dest.usage = 'customer' AND src.usage <> 'customer'"),
                 # the move's partner is the delivery address, also on dropships
                 SQL("COALESCE(m.partner_id, pk.partner_id)"),
                 returned,
-            )
+            ),
+            foreign,
+            lambda row: since[row["lot_id"]] is None
+            or row["date"] >= since[row["lot_id"]],
         )
 
-    def _rows_with_dates(self, query):
-        rows = self._fetch(query)
-        for row in rows:
-            row["date"] = row["date"].isoformat(sep=" ") if row["date"] else False
+    def _rows_with_dates(self, query, foreign, in_time):
+        """The rows in time (the time rule is applied here, on the dates the
+        statement read: the statement stays the plain lookup by lot)."""
+        rows = []
+        for row in self._fetch(query):
+            if not in_time(row):
+                continue
+            company_id = row.pop("company_id")
+            if not row.pop("visible"):
+                foreign.append((company_id, row["lot_id"]))
+                continue
+            row["date"] = self._date(row["date"])
             row["partner_id"] = row["partner_id"] or False
             row["partner"] = row["partner"] or False
             row["picking_id"] = row["picking_id"] or False
+            rows.append(row)
         return rows
 
     def _productions(self, edges):
@@ -426,14 +679,18 @@ class StockLotGenealogy(models.AbstractModel):
         unbuild_ids = [key[1] for key in by_document if key[1] and not key[0]]
         names = {}
         if production_ids or unbuild_ids:
+            # an unbuild is dated by its moves (done together), not by its
+            # last write
             for row in self._fetch(
                 SQL(
                     """
                     SELECT 'mrp.production' AS model, id, name, date_finished AS date
                       FROM mrp_production WHERE id = ANY(%(p)s)
                     UNION ALL
-                    SELECT 'mrp.unbuild', id, name, write_date
-                      FROM mrp_unbuild WHERE id = ANY(%(u)s)
+                    SELECT 'mrp.unbuild', u.id, u.name,
+                           (SELECT max(m.date) FROM stock_move m
+                             WHERE m.unbuild_id = u.id AND m.state = 'done')
+                      FROM mrp_unbuild u WHERE u.id = ANY(%(u)s)
                     """,
                     p=production_ids,
                     u=unbuild_ids,
@@ -455,71 +712,105 @@ class StockLotGenealogy(models.AbstractModel):
                     "name": info.get("name", False),
                     "consumed_lot_ids": sorted(lots["consumed"]),
                     "produced_lot_ids": sorted(lots["produced"]),
-                    "date": info["date"].isoformat(sep=" ")
-                    if info.get("date")
-                    else False,
+                    "date": self._date(info.get("date")),
                 }
             )
         result.sort(key=lambda row: (row["date"] or "", row["production_id"]))
         return result
 
     def _links(self, edges):
-        """The lot-to-lot edges walked: what was consumed into what, and where."""
+        """The lot-to-lot edges walked (on either side, once): what was consumed
+        into what, when, and where."""
+        merged = {}
+        for edge in edges:
+            key = (
+                edge["src"],
+                edge["dst"],
+                edge["production_id"],
+                edge["unbuild_id"],
+            )
+            lines = merged.setdefault(key, {"edge": edge, "lines": {}})
+            lines["lines"][edge["in_line"]] = edge["quantity"]
+            if edge["out_date"] < lines["edge"]["out_date"]:
+                lines["edge"] = edge
         links = [
             {
-                "src": edge["src"],
-                "dst": edge["dst"],
-                "quantity": edge["quantity"],
-                "production_id": edge["production_id"] or edge["unbuild_id"] or False,
-                "model": "mrp.production" if edge["production_id"] else "mrp.unbuild",
+                "src": src,
+                "dst": dst,
+                "quantity": sum(item["lines"].values()),
+                "production_id": production_id or unbuild_id or False,
+                "model": "mrp.production" if production_id else "mrp.unbuild",
+                "date": self._date(item["edge"]["out_date"]),
             }
-            for edge in edges
+            for (src, dst, production_id, unbuild_id), item in merged.items()
         ]
         links.sort(key=lambda link: (link["src"], link["dst"], link["production_id"]))
         return links
 
-    def _on_hand(self, lot_ids, companies):
-        rows = self._fetch(
+    def _on_hand(self, lot_ids, companies, foreign):
+        """Stock of the lots in internal and transit locations (``transit``:
+        in transit between warehouses or companies); scrap locations are not
+        stock, whatever their usage."""
+        rows = []
+        for row in self._fetch(
             SQL(
                 """
                 SELECT q.lot_id, q.location_id, loc.complete_name AS location,
-                       sum(q.quantity) AS quantity
+                       loc.usage = 'transit' AS transit,
+                       sum(q.quantity) AS quantity,
+                       q.company_id,
+                       q.company_id IS NULL OR q.company_id = ANY(%(c)s) AS visible
                   FROM stock_quant q
                   JOIN stock_location loc ON loc.id = q.location_id
-                 WHERE q.lot_id = ANY(%(ids)s) AND loc.usage = 'internal'
-                   AND q.company_id = ANY(%(c)s)
-                 GROUP BY q.lot_id, q.location_id, loc.complete_name
+                 WHERE q.lot_id = ANY(%(ids)s)
+                   AND loc.usage IN ('internal', 'transit')
+                   AND NOT COALESCE(loc.scrap_location, false)
+                 GROUP BY q.lot_id, q.location_id, loc.complete_name, loc.usage,
+                          q.company_id
                 HAVING sum(q.quantity) <> 0
                  ORDER BY q.lot_id, loc.complete_name
                 """,
                 ids=lot_ids,
                 c=companies,
             )
-        )
+        ):
+            company_id = row.pop("company_id")
+            if not row.pop("visible"):
+                foreign.append((company_id, row["lot_id"]))
+                continue
+            rows.append(row)
         return rows
 
-    def _gaps(self, gap_keys):
-        if not gap_keys:
+    def _gaps(self, untracked, foreign, lots_rows):
+        """Where the trace cannot follow: an untracked product, or a company
+        the user may not access (one gap per company, naming the lots)."""
+        if not untracked and not foreign:
             return []
-        product_ids = list({key[2] for key in gap_keys})
-        products = {
-            row["id"]: row["product"]
-            for row in self._fetch(
-                SQL(
-                    """
-                    SELECT pp.id, %(product)s AS product
-                      FROM product_product pp
-                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                     WHERE pp.id = ANY(%(ids)s)
-                    """,
-                    product=self._name_sql("pt"),
-                    ids=product_ids,
-                )
+        product_ids = list({key[2] for key in untracked})
+        foreign_lots = defaultdict(set)
+        for company_id, lot_id in foreign:
+            foreign_lots[company_id].add(lot_id)
+        names = {}
+        for row in self._fetch(
+            SQL(
+                """
+                SELECT 'product' AS kind, pp.id, %(product)s AS name
+                  FROM product_product pp
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE pp.id = ANY(%(products)s)
+                UNION ALL
+                SELECT 'company', id, name FROM res_company
+                 WHERE id = ANY(%(companies)s)
+                """,
+                product=self._name_sql("pt"),
+                products=product_ids,
+                companies=list(foreign_lots),
             )
-        }
+        ):
+            names[row["kind"], row["id"]] = row["name"]
         gaps = []
-        for (production_id, unbuild_id, product_id), side in gap_keys.items():
-            product = products.get(product_id, "")
+        for (production_id, unbuild_id, product_id), side in untracked.items():
+            product = names.get(("product", product_id), "")
             if side == "forward":
                 reason = _(
                     "%(product)s was produced without a lot: the trace cannot "
@@ -534,13 +825,48 @@ class StockLotGenealogy(models.AbstractModel):
                 )
             gaps.append(
                 {
+                    "kind": "untracked",
                     "production_id": production_id or unbuild_id or False,
                     "model": "mrp.production" if production_id else "mrp.unbuild",
                     "product_id": product_id,
                     "product": product,
                     "direction": side,
+                    "company_id": False,
+                    "lot_ids": [],
                     "reason": reason,
                 }
             )
-        gaps.sort(key=lambda gap: (gap["production_id"], gap["product_id"]))
+        lot_names = {row["id"]: row["name"] for row in lots_rows}
+        for company_id, lot_ids in foreign_lots.items():
+            company = names.get(("company", company_id), "")
+            lot_ids = sorted(lot_ids)
+            gaps.append(
+                {
+                    "kind": "company",
+                    "production_id": False,
+                    "model": False,
+                    "product_id": False,
+                    "product": False,
+                    "direction": False,
+                    "company_id": company_id,
+                    "company": company,
+                    "lot_ids": lot_ids,
+                    "reason": _(
+                        "Lots %(lots)s have history in company %(company)s, which "
+                        "you have no access to: the trace stops there.",
+                        lots=", ".join(
+                            sorted(lot_names.get(i, str(i)) for i in lot_ids)
+                        ),
+                        company=company,
+                    ),
+                }
+            )
+        gaps.sort(
+            key=lambda gap: (
+                gap["kind"],
+                gap["production_id"] or 0,
+                gap["product_id"] or 0,
+                gap["company_id"] or 0,
+            )
+        )
         return gaps

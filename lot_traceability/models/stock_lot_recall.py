@@ -14,13 +14,16 @@ import json
 import random
 import time
 from collections import defaultdict
+from datetime import datetime
 
+import pytz
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_round
+from odoo.tools import float_round
+from odoo.tools.sql import escape_psql
 
 USER_GROUP = "lot_traceability.group_lot_traceability_user"
 MANAGER_GROUP = "lot_traceability.group_lot_traceability_manager"
@@ -356,7 +359,12 @@ class StockLotRecall(models.Model):
             )
 
     def _scope_lots(self):
-        """The origin lots of the recall, from its scope."""
+        """The origin lots of the recall, from its scope.
+
+        A supplier lot number matches as typed, case aside (``_`` and ``%``
+        are characters, not wildcards); a date range is read in the user's
+        time zone (the company's when the user has none): from midnight of
+        the first day to midnight after the last."""
         Lot = self.env["stock.lot"]
         if self.scope == "lots":
             lots = self.lot_ids
@@ -376,7 +384,11 @@ class StockLotRecall(models.Model):
                         "child_of",
                         self.supplier_id.commercial_partner_id.id,
                     ),
-                    ("supplier_lot_name", "=ilike", self.supplier_lot_name.strip()),
+                    (
+                        "supplier_lot_name",
+                        "=ilike",
+                        escape_psql(self.supplier_lot_name.strip()),
+                    ),
                 ]
             )
             hint = _(
@@ -392,13 +404,7 @@ class StockLotRecall(models.Model):
                         recall=self.name,
                     )
                 )
-            if self.date_from > self.date_to:
-                raise UserError(
-                    _(
-                        "Recall %(recall)s: the start date is after the end date.",
-                        recall=self.name,
-                    )
-                )
+            start, end = self._scope_period()
             usage = "production" if self.date_kind == "production" else "supplier"
             lines = self.env["stock.move.line"].search(
                 [
@@ -406,13 +412,8 @@ class StockLotRecall(models.Model):
                     ("state", "=", "done"),
                     ("lot_id", "!=", False),
                     ("location_id.usage", "=", usage),
-                    ("date", ">=", fields.Datetime.to_datetime(self.date_from)),
-                    (
-                        "date",
-                        "<",
-                        fields.Datetime.to_datetime(self.date_to)
-                        + relativedelta(days=1),
-                    ),
+                    ("date", ">=", start),
+                    ("date", "<", end),
                 ]
             )
             lots = lines.lot_id
@@ -440,6 +441,45 @@ class StockLotRecall(models.Model):
             )
         return lots
 
+    def _scope_period(self):
+        """The scope's date range as UTC datetimes ``[start, end)``."""
+        try:
+            date_from = fields.Date.to_date(self.date_from)
+            date_to = fields.Date.to_date(self.date_to)
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                _(
+                    "Recall %(recall)s: the date range %(start)s - %(end)s is not "
+                    "made of valid dates (YYYY-MM-DD).",
+                    recall=self.name,
+                    start=self.date_from,
+                    end=self.date_to,
+                )
+            ) from error
+        if date_from > date_to:
+            raise UserError(
+                _(
+                    "Recall %(recall)s: the start date is after the end date.",
+                    recall=self.name,
+                )
+            )
+        tz_name = (
+            self.env.user.tz
+            or self.company_id.partner_id.tz
+            or self.env.company.partner_id.tz
+            or "UTC"
+        )
+        try:
+            tz = pytz.timezone(tz_name)
+        except pytz.UnknownTimeZoneError:
+            tz = pytz.utc
+
+        def utc(day):
+            local = tz.localize(datetime.combine(day, datetime.min.time()))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        return utc(date_from), utc(date_to + relativedelta(days=1))
+
     def _run(self):
         started = fields.Datetime.now()
         clock = time.perf_counter()
@@ -451,8 +491,11 @@ class StockLotRecall(models.Model):
                 ("lot_id", "in", lot_ids),
                 ("state", "not in", ("done", "cancel")),
                 "|",
+                "|",
                 ("location_dest_id.usage", "in", ("customer", "production")),
                 ("picking_code", "=", "outgoing"),
+                # the receipt that takes stock out of a transit location
+                ("location_id.usage", "=", "transit"),
             ]
         )
         pickings = self.env["stock.picking"].browse(
@@ -465,7 +508,7 @@ class StockLotRecall(models.Model):
         picking_names = {picking.id: picking.name for picking in pickings}
         lines = self._result_lines(result, open_lines, picking_names)
         customers = self._customer_vals(result["deliveries"], picking_names)
-        balances = self._mass_balance(origins)
+        balances = self._mass_balance(origins, result)
         self.write(
             {
                 "state": "traced",
@@ -478,8 +521,9 @@ class StockLotRecall(models.Model):
                 "customer_count": len(customers),
             }
         )
-        total_in = sum(b["quantity_in"] for b in balances)
-        total_out = total_in - sum(b["unaccounted"] for b in balances)
+        origin_balances = [b for b in balances if b["role"] == "origin"]
+        total_in = sum(b["quantity_in"] for b in origin_balances)
+        total_out = total_in - sum(b["unaccounted"] for b in origin_balances)
         percent = 100.0 * total_out / total_in if total_in else 100.0
         self.write(
             {
@@ -625,99 +669,40 @@ class StockLotRecall(models.Model):
             )
         return sorted(vals, key=lambda v: v["name"])
 
-    def _mass_balance(self, origins):
-        """Per origin lot, from its done move lines (product unit), in one query:
-        received or produced = on hand + shipped (net of returns) + consumed into
-        other lots + scrapped + inventory adjustments + unaccounted."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT ml.lot_id,
-                       src.usage AS src_usage, dest.usage AS dest_usage,
-                       COALESCE(dest.scrap_location, false) AS dest_scrap,
-                       COALESCE(src.scrap_location, false) AS src_scrap,
-                       sum(ml.quantity_product_uom) AS quantity
-                  FROM stock_move_line ml
-                  JOIN stock_location src ON src.id = ml.location_id
-                  JOIN stock_location dest ON dest.id = ml.location_dest_id
-                 WHERE ml.lot_id = ANY(%(ids)s) AND ml.state = 'done'
-                 GROUP BY 1, 2, 3, 4, 5
-                """,
-                ids=origins.ids,
-            )
+    def _mass_balance(self, origins, result=None):
+        """One row per affected lot (``stock.lot.mass.balance``): the origin
+        lots first, then the lots made from them (by depth), then the lots
+        they were made from; ``result``: the trace (without it, the origins
+        only)."""
+        depths = {lot.id: 0 for lot in origins}
+        for row in (result or {}).get("lots", ()):
+            depths.setdefault(row["id"], row["depth"])
+        lots = self.env["stock.lot"].browse(list(depths))
+        balances = self.env["stock.lot.mass.balance"]._compute(lots)
+
+        def role(lot):
+            if lot in origins:
+                return "origin"
+            return "derived" if depths[lot.id] > 0 else "upstream"
+
+        order = {"origin": 0, "derived": 1, "upstream": 2}
+        ordered = sorted(
+            lots,
+            key=lambda lot: (order[role(lot)], abs(depths[lot.id]), lot.name),
         )
-        flows = defaultdict(lambda: defaultdict(float))
-        inside = ("internal", "transit")
-        for lot_id, src, dest, dest_scrap, src_scrap, qty in self.env.cr.fetchall():
-            bucket = flows[lot_id]
-            if src in inside and dest in inside:
-                continue  # internal transfer
-            if src in ("supplier", "production") and dest in inside:
-                bucket["in"] += qty
-            elif src in inside and dest == "supplier":
-                bucket["in"] -= qty  # returned to the supplier
-            elif src == "supplier" and dest == "customer":
-                bucket["in"] += qty  # dropship: in and out at once
-                bucket["shipped"] += qty
-            elif dest == "customer":
-                bucket["shipped"] += qty
-            elif src == "customer":
-                bucket["shipped"] -= qty  # customer returns
-            elif src in inside and dest == "production":
-                bucket["consumed"] += qty
-            elif src in inside and dest == "inventory" and dest_scrap:
-                bucket["scrapped"] += qty
-            elif src == "inventory" and src_scrap and dest in inside:
-                bucket["scrapped"] -= qty
-            elif src in inside and dest == "inventory":
-                bucket["adjusted"] += qty  # counted less than expected
-            elif src == "inventory" and dest in inside:
-                bucket["adjusted"] -= qty  # counted more
-        on_hand = {
-            lot.id: quantity
-            for lot, quantity in self.env["stock.quant"]._read_group(
-                [
-                    ("lot_id", "in", origins.ids),
-                    ("location_id.usage", "in", ("internal", "transit")),
-                ],
-                ["lot_id"],
-                ["quantity:sum"],
-            )
-        }
-        balances = []
-        for lot in origins:
-            bucket = flows[lot.id]
-            rounding = lot.product_id.uom_id.rounding
-            quantity_in = bucket["in"]
-            accounted = (
-                on_hand.get(lot.id, 0.0)
-                + bucket["shipped"]
-                + bucket["consumed"]
-                + bucket["scrapped"]
-                + bucket["adjusted"]
-            )
-            unaccounted = float_round(
-                quantity_in - accounted, precision_rounding=rounding
-            )
-            percent = 100.0 * accounted / quantity_in if quantity_in else 100.0
-            balances.append(
-                {
-                    "lot_id": lot.id,
-                    "lot_name": lot.name,
-                    "product_name": lot.product_id.display_name,
-                    "uom": lot.product_id.uom_id.name,
-                    "quantity_in": quantity_in,
-                    "on_hand": on_hand.get(lot.id, 0.0),
-                    "shipped": bucket["shipped"],
-                    "consumed": bucket["consumed"],
-                    "scrapped": bucket["scrapped"],
-                    "adjusted": bucket["adjusted"],
-                    "unaccounted": unaccounted,
-                    "accounted_percent": float_round(percent, 2),
-                }
-            )
-        return balances
+        return [
+            {
+                "sequence": sequence,
+                "role": role(lot),
+                "depth": depths[lot.id],
+                "lot_id": lot.id,
+                "lot_name": lot.name,
+                "product_name": lot.product_id.display_name,
+                "uom": lot.product_id.uom_id.name,
+                **balances[lot.id],
+            }
+            for sequence, lot in enumerate(ordered)
+        ]
 
     def _results_digest(self):
         """SHA-256 over the stored results, in a canonical order."""
