@@ -10,6 +10,7 @@ class StockLotRecallLine(models.Model):
     """What the trace found, copied: it stays true when stock moves later."""
 
     _name = "stock.lot.recall.line"
+    _inherit = ["stock.lot.recall.result.mixin"]
     _description = "Lot Recall Result"
     _order = "kind, depth, date, id"
 
