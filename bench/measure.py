@@ -233,6 +233,9 @@ class Bench:
     def step(self, key, title):
         def decorator(fn):
             def run():
+                only = os.environ.get("LT_BENCH_STEPS")
+                if only and key not in only.split(","):
+                    return
                 record = {"key": key, "title": title, "status": "ok", "rows": []}
                 self.steps.append(record)
                 started = time.perf_counter()
