@@ -463,6 +463,7 @@ class StockLotRecall(models.Model):
         never sends them."""
         self.ensure_one()
         self._check_traced()
+        self.check_access("write")
         self.notice_ids.filtered(lambda n: n.state == "draft").unlink()
         template = self.env.ref("lot_traceability.mail_template_recall_notice")
         notices = self.env["stock.lot.recall.notice"].create(
@@ -566,6 +567,7 @@ class StockLotRecall(models.Model):
         """The full detail of the results (XLSX), attached to the recall."""
         self.ensure_one()
         self._check_traced()
+        self.check_access("read")
         annex = self.env["stock.lot.recall.evidence"]._annex(self)
         return {
             "type": "ir.actions.act_url",
