@@ -16,7 +16,9 @@ class StockLotRecallCustomer(models.Model):
     _description = "Lot Recall Customer"
     _order = "name"
 
-    recall_id = fields.Many2one("stock.lot.recall", required=True, ondelete="cascade")
+    recall_id = fields.Many2one(
+        "stock.lot.recall", required=True, ondelete="cascade", index=True
+    )
     partner_id = fields.Many2one("res.partner", string="Customer")
     name = fields.Char(required=True)
     email = fields.Char()

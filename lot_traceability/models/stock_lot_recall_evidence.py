@@ -309,20 +309,35 @@ class StockLotRecallEvidence(models.AbstractModel):
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
     # --------------------------------------------------------------------- annex
-    def _rows(self, recall, model_name, order):
+    def _sheet(self, workbook, title, query, columns):
+        """One worksheet: a header and every stored row of ``query`` (model,
+        recall, condition, order), read in one statement and written row by row
+        (cells typed by value: numbers, dates, text)."""
+        model_name, recall, where, order = query
         Model = self.env[model_name]
-        columns = self._columns(model_name)
-        self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                "SELECT %s FROM %s WHERE recall_id = %s ORDER BY %s",
+                "SELECT %s FROM %s WHERE recall_id = %s AND %s ORDER BY %s",
                 SQL(", ").join(SQL.identifier(name) for name in columns),
                 SQL.identifier(Model._table),
                 recall.id,
+                where,
                 SQL(order),
             )
         )
-        return [dict(zip(columns, row, strict=True)) for row in self.env.cr.fetchall()]
+        rows = self.env.cr.fetchall()
+        worksheet = workbook.add_worksheet(title[:31])
+        worksheet.write_row(
+            0,
+            0,
+            [Model._fields[name]._description_string(self.env) for name in columns],
+            workbook.add_format({"bold": True}),
+        )
+        write_row = worksheet.write_row
+        for index, row in enumerate(rows, start=1):
+            write_row(index, 0, row)
+        worksheet.autofilter(0, 0, max(len(rows), 1), len(columns) - 1)
+        return len(rows)
 
     @api.model
     def _annex_xlsx(self, recall):
@@ -330,17 +345,25 @@ class StockLotRecallEvidence(models.AbstractModel):
         customers, mass balance, then one sheet per kind of line."""
         from .stock_lot_recall import LINE_KINDS
 
+        self.env.flush_all()
         buffer = io.BytesIO()
         workbook = xlsxwriter.Workbook(
-            buffer, {"in_memory": True, "constant_memory": True}
+            buffer,
+            {
+                "in_memory": True,
+                "constant_memory": True,
+                # lot names and documents are text, never formulas or links
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "default_date_format": "yyyy-mm-dd hh:mm:ss",
+            },
         )
-        bold = workbook.add_format({"bold": True})
-        when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
         summary = workbook.add_worksheet(_("Summary"))
         header = self._header(recall)
+        kinds = dict(recall._fields["kind"]._description_selection(self.env))
         rows = [
             (_("Recall"), recall.name),
-            (_("Kind"), dict(recall._fields["kind"].selection)[recall.kind]),
+            (_("Kind"), kinds[recall.kind]),
             (_("Scope"), header["scope"]),
             (_("Direction"), recall.direction),
             (_("Origin lots"), ", ".join(header["origins"])),
@@ -351,46 +374,13 @@ class StockLotRecallEvidence(models.AbstractModel):
             (_("Accounted for (%)"), recall.accounted_percent),
             (_("Results fingerprint (SHA-256)"), recall.result_hash),
         ]
-        for index, (label, value) in enumerate(rows):
-            summary.write(index, 0, label, bold)
-            summary.write(index, 1, value)
-
-        def sheet(title, model_name, columns, order, domain=None):
-            Model = self.env[model_name]
-            records = self._rows(recall, model_name, order)
-            if domain:
-                records = [row for row in records if domain(row)]
-            worksheet = workbook.add_worksheet(title[:31])
-            worksheet.write_row(
-                0,
-                0,
-                [Model._fields[name]._description_string(self.env) for name in columns],
-                bold,
-            )
-            for line, row in enumerate(records, start=1):
-                for col, name in enumerate(columns):
-                    value = row[name]
-                    field = Model._fields[name]
-                    if value is None or value is False:
-                        continue
-                    if field.type == "datetime":
-                        worksheet.write_datetime(line, col, value, when)
-                    elif field.type == "selection":
-                        worksheet.write(line, col, dict(field.selection)[value])
-                    elif field.type == "boolean":
-                        worksheet.write_string(line, col, _("yes"))
-                    elif field.type in ("float", "integer", "monetary"):
-                        worksheet.write_number(line, col, float(value))
-                    elif field.type == "many2one":
-                        worksheet.write_number(line, col, value)
-                    else:
-                        worksheet.write_string(line, col, str(value))
-            worksheet.autofilter(0, 0, max(len(records), 1), len(columns) - 1)
-            return len(records)
-
-        sheet(
+        for index, row in enumerate(rows):
+            summary.write_row(index, 0, row)
+        everything = SQL("true")
+        self._sheet(
+            workbook,
             _("Customers"),
-            "stock.lot.recall.customer",
+            ("stock.lot.recall.customer", recall, everything, "name, id"),
             [
                 "name",
                 "email",
@@ -400,15 +390,20 @@ class StockLotRecallEvidence(models.AbstractModel):
                 "returned_quantity",
                 "deliveries",
                 "verified",
+                "verified_at",
             ],
-            "name, id",
         )
         balance_columns = [
             name
             for name in self._columns("stock.lot.recall.balance")
-            if name != "lot_id"
+            if self.env["stock.lot.recall.balance"]._fields[name].type != "many2one"
         ]
-        sheet(_("Mass balance"), "stock.lot.recall.balance", balance_columns, "id")
+        self._sheet(
+            workbook,
+            _("Mass balance"),
+            ("stock.lot.recall.balance", recall, everything, "id"),
+            balance_columns,
+        )
         columns = {
             "lot": ["depth", "lot_name", "product_name", "supplier_lot_name"],
             "delivery": [
@@ -443,34 +438,23 @@ class StockLotRecallEvidence(models.AbstractModel):
             ],
             "gap": ["product_name", "note"],
         }
-        lines = self._rows(recall, "stock.lot.recall.line", "kind, depth, date, id")
-        by_kind = {}
-        for row in lines:
-            by_kind.setdefault(row["kind"], []).append(row)
-        Line = self.env["stock.lot.recall.line"]
-        labels = dict(Line._fields["kind"]._description_selection(self.env))
+        labels = dict(
+            self.env["stock.lot.recall.line"]
+            ._fields["kind"]
+            ._description_selection(self.env)
+        )
         for kind, __ in LINE_KINDS:
-            worksheet = workbook.add_worksheet(labels[kind][:31])
-            names = columns[kind]
-            worksheet.write_row(
-                0,
-                0,
-                [Line._fields[n]._description_string(self.env) for n in names],
-                bold,
+            self._sheet(
+                workbook,
+                labels[kind],
+                (
+                    "stock.lot.recall.line",
+                    recall,
+                    SQL("kind = %s", kind),
+                    "depth, date, id",
+                ),
+                columns[kind],
             )
-            records = by_kind.get(kind, [])
-            for line, row in enumerate(records, start=1):
-                for col, name in enumerate(names):
-                    value = row[name]
-                    if value is None or value is False:
-                        continue
-                    if Line._fields[name].type == "datetime":
-                        worksheet.write_datetime(line, col, value, when)
-                    elif isinstance(value, int | float):
-                        worksheet.write_number(line, col, float(value))
-                    else:
-                        worksheet.write_string(line, col, str(value))
-            worksheet.autofilter(0, 0, max(len(records), 1), len(names) - 1)
         workbook.close()
         return buffer.getvalue()
 
