@@ -463,7 +463,7 @@ class TestRecallEvidence(LotTraceabilityCase):
             sorted(recall.lot_line_ids.mapped("depth")),
             sorted(row["depth"] for row in trace["lots"]),
         )
-        self.assertEqual(recall.delivery_line_ids.create_uid, self.manager)
+        self.assertEqual(self.events(recall, "recall_run").user_id, self.manager)
         self.assertEqual(
             {c.partner_id: c.email for c in recall.customer_ids},
             {self.alice: "alice@example.com", self.bob: "bob@example.com"},
