@@ -233,6 +233,9 @@ class Bench:
     def step(self, key, title):
         def decorator(fn):
             def run():
+                only = os.environ.get("LT_BENCH_STEPS")
+                if only and key not in only.split(","):
+                    return
                 record = {"key": key, "title": title, "status": "ok", "rows": []}
                 self.steps.append(record)
                 started = time.perf_counter()
@@ -553,79 +556,127 @@ class Bench:
 
     @property
     def step_recall(self):
-        @self.step("3", "mock recall, its PDF and FSMA spreadsheet")
+        @self.step("3", "mock recall, its PDF (summary + XLSX annex), FSMA spreadsheet")
         def run(record):
             if not self.has_model("stock.lot.recall"):
                 raise Skip("feature not installed (model stock.lot.recall missing)")
             with self.env(SUPERUSER_ID) as env:
-                Recall = env["stock.lot.recall"]
-                lot_field = next(
-                    (
-                        name
-                        for name, field in Recall._fields.items()
-                        if field.type == "many2many"
-                        and field.comodel_name == "stock.lot"
-                    ),
-                    None,
-                )
-                runner = next(
-                    (
-                        m
-                        for m in ("action_run", "action_start", "action_confirm")
-                        if hasattr(Recall, m)
-                    ),
-                    None,
-                )
-                pdf = env["ir.actions.report"].search(
-                    [
-                        ("model", "=", "stock.lot.recall"),
-                        ("report_type", "=", "qweb-pdf"),
-                    ],
-                    limit=1,
-                )
-                pdf_name = pdf.report_name  # read now: the cursor closes below
+                pdf_name = env.ref("lot_traceability.action_report_recall").report_name
                 has_export = "stock.lot.trace.export" in env
-            if not lot_field or not runner:
-                raise Skip(
-                    "stock.lot.recall has no many2many to stock.lot or no "
-                    "action_run/action_start/action_confirm: adapt step 3 to its API"
+                threshold = env["ir.config_parameter"].get_param(
+                    "lot_traceability.recall_background_lines", 20000
                 )
 
-            def recall(env):
-                values = {lot_field: [(6, 0, [self.typical])]}
-                if "kind" in env["stock.lot.recall"]._fields:
-                    values["kind"] = "mock"
-                rec = env["stock.lot.recall"].create(values)
-                getattr(rec, runner)()
+            def recall(env, lot_id, background=True):
+                """A mock recall run as the user starts it: ``action_run``, then,
+                when the result is large enough to be queued, the background job
+                that the cron trigger starts at once."""
+                rec = env["stock.lot.recall"].create(
+                    {"lot_ids": [(6, 0, [lot_id])], "kind": "mock"}
+                )
+                rec.action_run()
+                queued = rec.state == "queued"
+                if queued and background:
+                    env["stock.lot.recall"]._cron_run_queued()
                 env.flush_all()
-                return rec.id
+                return rec, queued
 
-            m = self.measure(recall, capped=True, reps=5)
-            m.pop("result")
-            m.update(what=f"mock recall ({runner})", lot="typical")
-            record["rows"].append(m)
-            for what, fn in (
-                (
-                    f"recall PDF ({pdf_name})" if pdf_name else None,
-                    lambda env: env["ir.actions.report"]
-                    .with_context(force_report_rendering=True)
-                    ._render_qweb_pdf(pdf_name, [recall(env)]),
-                ),
-                (
-                    "FSMA 204 spreadsheet (stock.lot.trace.export, XLSX)"
-                    if has_export
+            for name, lot_id in self.lots():
+                reps = 5 if name == "typical" else 3
+
+                def wait(env, lot_id=lot_id):
+                    rec, queued = recall(env, lot_id, background=False)
+                    return queued, rec.estimated_lines
+
+                m = self.measure(wait, capped=True, reps=reps)
+                queued, estimate = m.pop("result") or (None, None)
+                m.update(
+                    what="mock recall: action_run (what the user waits for)",
+                    lot=name,
+                    note=f"{'queued' if queued else 'ran in the foreground'}: "
+                    f"{estimate} move lines estimated, threshold {threshold}",
+                )
+                record["rows"].append(m)
+                print(f"[bench]   {name} recall wait: {self.fmt_row(m)}", flush=True)
+
+                def full(env, lot_id=lot_id):
+                    rec, queued = recall(env, lot_id)
+                    env.cr.execute(
+                        "SELECT count(*) FROM stock_lot_recall_line "
+                        "WHERE recall_id = %s",
+                        [rec.id],
+                    )
+                    return rec.lot_count, env.cr.fetchone()[0], rec.customer_count
+
+                m = self.measure(full, capped=True, reps=reps)
+                lots, rows, customers = m.pop("result") or (None, None, None)
+                m.update(
+                    what="mock recall: traced, stored and sealed"
+                    + (" (background job included)" if queued else ""),
+                    lot=name,
+                    reached=lots,
+                    note=f"{rows} result rows, {customers} customers",
+                )
+                record["rows"].append(m)
+                print(f"[bench]   {name} recall: {self.fmt_row(m)}", flush=True)
+
+                pdf_runs = []
+
+                def pdf(env, lot_id=lot_id, pdf_runs=pdf_runs):
+                    rec, __ = recall(env, lot_id)
+                    started = time.perf_counter()
+                    content, __ = (
+                        env["ir.actions.report"]
+                        .with_context(force_report_rendering=True)
+                        ._render_qweb_pdf(pdf_name, rec.ids)
+                    )
+                    pdf_runs.append(time.perf_counter() - started)
+                    annex = env["ir.attachment"].search(
+                        [("res_model", "=", rec._name), ("res_id", "=", rec.id)]
+                    )
+                    return len(content), sum(annex.mapped("file_size"))
+
+                m = self.measure(pdf, capped=True, reps=reps)
+                size, annex_size = m.pop("result") or (0, 0)
+                # the PDF alone (with its annex), without the recall before it
+                only = {
+                    "cold_ms": round(pdf_runs[0] * 1000, 1) if pdf_runs else None,
+                    "p50_ms": round(statistics.median(pdf_runs[1:]) * 1000, 1)
+                    if len(pdf_runs) > 1
                     else None,
+                    "p95_ms": round(percentile(pdf_runs[1:], 95) * 1000, 1)
+                    if len(pdf_runs) > 1
+                    else None,
+                    "runs": max(len(pdf_runs) - 1, 0),
+                    "cold": m["cold"],
+                }
+                only.update(
+                    what=f"recall PDF ({pdf_name}) with its XLSX annex",
+                    lot=name,
+                    note=f"PDF {size / 1024:.0f} KiB, "
+                    f"annex {annex_size / 1024:.0f} KiB",
+                )
+                record["rows"].append(only)
+                print(f"[bench]   {name} recall PDF: {self.fmt_row(only)}", flush=True)
+            if has_export:
+                m = self.measure(
                     lambda env: env["stock.lot.trace.export"]
-                    .create({"recall_id": recall(env), "file_format": "fsma_xlsx"})
+                    .create(
+                        {
+                            "recall_id": recall(env, self.typical)[0].id,
+                            "file_format": "fsma_xlsx",
+                        }
+                    )
                     ._fsma_xlsx(),
-                ),
-            ):
-                if not what:
-                    record["rows"].append({"what": "PDF/FSMA", "note": "not found"})
-                    continue
-                m = self.measure(fn, capped=True, reps=5)
+                    capped=True,
+                    reps=5,
+                )
                 m.pop("result")
-                m.update(what=what + " incl. recall", lot="typical")
+                m.update(
+                    what="FSMA 204 spreadsheet (stock.lot.trace.export, XLSX) "
+                    "incl. recall",
+                    lot="typical",
+                )
                 record["rows"].append(m)
 
         return run

@@ -9,6 +9,7 @@ import re
 from datetime import datetime, timedelta
 
 import openpyxl
+from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.addons.lot_traceability.wizard.stock_lot_trace_export import (
@@ -172,17 +173,21 @@ class TestRecallMassBalance(LotTraceabilityCase):
     def test_completion_against_target(self):
         recall = self.recall()
         self.assertEqual(recall.target_hours, 4.0)
+        one = recall.customer_ids.filtered(lambda c: c.name == "MB Customer One")
+        one.action_verify()
         with self.assertRaisesRegex(UserError, "MB Customer Two"):
-            recall.customer_ids.filtered(
-                lambda c: c.name == "MB Customer One"
-            ).verified = True
             recall.action_mark_complete()
-        recall.customer_ids.verified = True
+        (recall.customer_ids - one).action_verify()
         recall.action_mark_complete()
         self.assertEqual(recall.state, "completed")
         self.assertTrue(recall.within_target)
         self.assertLess(recall.duration_hours, 1.0)
-        recall.started_at = recall.completed_at - timedelta(hours=5)
+
+    def test_completion_over_target(self):
+        recall = self.recall()
+        recall.customer_ids.action_verify()
+        with freeze_time(recall.started_at + timedelta(hours=5)):
+            recall.action_mark_complete()
         self.assertAlmostEqual(recall.duration_hours, 5.0)
         self.assertFalse(recall.within_target)
 
@@ -406,7 +411,7 @@ class TestRecallMassBalance(LotTraceabilityCase):
 
     def test_large_scope_runs_in_background_and_notifies(self):
         self.env["ir.config_parameter"].set_param(
-            "lot_traceability.recall_background_lots", 0
+            "lot_traceability.recall_background_lines", 0
         )
         user = new_test_user(
             self.env,

@@ -16,10 +16,13 @@ from . import stock_location
 from . import stock_warehouse
 from . import res_company
 from . import res_config_settings
+from . import stock_lot_recall_evidence
 from . import stock_lot_recall
+from . import stock_lot_recall_result_mixin
 from . import stock_lot_recall_line
 from . import stock_lot_recall_customer
 from . import stock_lot_recall_balance
+from . import stock_lot_recall_balance_seal
 from . import stock_lot_recall_notice
 
 # Lot numbering, supplier lots, GS1 scanning (issue 4)

@@ -88,6 +88,8 @@ EVENT_TYPES = [
     ("hold_rejected", "Hold rejected"),
     ("recall_run", "Recall run"),
     ("recall_completed", "Recall completed"),
+    ("recall_customer_verified", "Recall customer verified"),
+    ("recall_notice_sent", "Recall notice sent"),
     ("numbering_rule_changed", "Numbering rule changed"),
     ("anchor_sent", "Anchor sent"),
 ]

@@ -6,11 +6,15 @@ Running a recall calls the genealogy service once and copies what it found
 into the recall's lines (names, contacts and quantities included), so the
 record stays what it was on the day even when stock moves later. The mass
 balance reconciles each origin lot from its done move lines in one query.
+
+A traced recall is sealed evidence: its results are stored set-based and
+fingerprinted by ``stock.lot.recall.evidence``, the fingerprint goes into the
+audit trail (``recall_run``), and from then on the scope, kind, state,
+timings and results change only through the recall's own actions, each of
+which appends its event (customer verified, notice sent, ``recall_completed``).
 """
 
-import hashlib
 import io
-import json
 import random
 import time
 from collections import defaultdict
@@ -24,6 +28,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_round
 from odoo.tools.sql import escape_psql
+
+from .stock_lot_recall_evidence import is_service, sealed
 
 USER_GROUP = "lot_traceability.group_lot_traceability_user"
 MANAGER_GROUP = "lot_traceability.group_lot_traceability_manager"
@@ -43,6 +49,52 @@ LINE_KINDS = [
     ("open_move", "Open operation"),
     ("gap", "Trace gap"),
 ]
+# What the scope is made of: fixed once the recall has run.
+SCOPE_FIELDS = {
+    "company_id",
+    "direction",
+    "scope",
+    "lot_ids",
+    "supplier_id",
+    "supplier_lot_name",
+    "product_id",
+    "date_kind",
+    "date_from",
+    "date_to",
+    "picking_id",
+    "target_hours",
+}
+# Written by the recall's own actions only (``sealed()``), never by a client.
+SERVICE_FIELDS = {
+    "name",
+    "state",
+    "origin_lot_ids",
+    "line_ids",
+    "lot_line_ids",
+    "delivery_line_ids",
+    "receipt_line_ids",
+    "production_line_ids",
+    "stock_line_ids",
+    "open_move_line_ids",
+    "gap_line_ids",
+    "customer_ids",
+    "balance_ids",
+    "hold_id",
+    "queued_by_id",
+    "started_at",
+    "trace_ms",
+    "completed_at",
+    "completed_by_id",
+    "duration_hours",
+    "within_target",
+    "lot_count",
+    "customer_count",
+    "accounted_percent",
+    "balance_ok",
+    "result_hash",
+    "scheduled",
+    "estimated_lines",
+}
 
 
 class StockLotRecall(models.Model):
@@ -166,6 +218,15 @@ class StockLotRecall(models.Model):
         help="SHA-256 of the stored results, printed on the recall report.",
     )
     scheduled = fields.Boolean(readonly=True, copy=False)
+    estimated_lines = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="Done move lines of the lots the scope reaches, counted before the "
+        "trace: above the system parameter lot_traceability.recall_background_lines "
+        "the recall runs in the background.",
+    )
+    progress_phase = fields.Char(compute="_compute_progress")
+    progress_percent = fields.Integer(compute="_compute_progress")
 
     @api.depends("started_at", "completed_at", "target_hours")
     def _compute_duration(self):
@@ -178,8 +239,37 @@ class StockLotRecall(models.Model):
                 recall.duration_hours = 0.0
                 recall.within_target = False
 
+    def _compute_progress(self):
+        progress = self.env["stock.lot.recall.evidence"]._progress(
+            self.filtered(lambda r: r.state == "queued" and r.id)
+        )
+        for recall in self:
+            phase, percent, __ = progress.get(recall.id, (False, 0, None))
+            if recall.state == "queued" and not phase:
+                phase = _("waiting for the background job")
+            recall.progress_phase = phase
+            recall.progress_percent = percent
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not is_service(self.env):
+            for vals in vals_list:
+                service = {
+                    name
+                    for name, value in vals.items()
+                    if name in SERVICE_FIELDS
+                    and value
+                    and not (name == "state" and value == "draft")
+                    and not (name == "name" and value == "/")
+                }
+                if service:
+                    raise UserError(
+                        _(
+                            "A recall is created as a draft: %(fields)s are set by "
+                            "running and completing it.",
+                            fields=self._field_labels(service),
+                        )
+                    )
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 code = (
@@ -190,45 +280,145 @@ class StockLotRecall(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code(code)
         return super().create(vals_list)
 
+    def write(self, vals):
+        if not is_service(self.env):
+            self._check_writable(vals)
+        return super().write(vals)
+
+    def unlink(self):
+        run = self.filtered(lambda r: r.state != "draft")
+        if run and not is_service(self.env):
+            raise UserError(
+                _(
+                    "Recall %(recalls)s has been run: it is evidence and cannot be "
+                    "deleted.",
+                    recalls=", ".join(run.mapped("name")),
+                )
+            )
+        return super().unlink()
+
+    def _field_labels(self, names):
+        return ", ".join(
+            sorted(self._fields[name]._description_string(self.env) for name in names)
+        )
+
+    def _check_writable(self, vals):
+        """Clients may edit a draft's scope and, at any time, the description;
+        the rest is the recall's own record of what happened."""
+        service = set(vals) & SERVICE_FIELDS
+        if service:
+            raise UserError(
+                _(
+                    "Recall %(recalls)s: %(fields)s are written by the recall itself "
+                    "(Run Trace, Verify, Mark Complete), never edited.",
+                    recalls=", ".join(self.mapped("name")),
+                    fields=self._field_labels(service),
+                )
+            )
+        if "kind" in vals:
+            changed = self.filtered(lambda r: r.kind != vals["kind"])
+            if changed:
+                raise UserError(
+                    _(
+                        "Recall %(recalls)s: the kind (mock or real) is fixed when "
+                        "the recall is created; create a new recall instead.",
+                        recalls=", ".join(changed.mapped("name")),
+                    )
+                )
+        scope = set(vals) & SCOPE_FIELDS
+        run = self.filtered(lambda r: r.state != "draft")
+        if scope and run:
+            raise UserError(
+                _(
+                    "Recall %(recalls)s has been run: its %(fields)s are sealed. "
+                    "Create a new recall to trace another scope.",
+                    recalls=", ".join(run.mapped("name")),
+                    fields=self._field_labels(scope),
+                )
+            )
+
     # ------------------------------------------------------------------ actions
     def action_run(self):
-        """Resolve the scope, trace once, store everything found. A scope of more
-        origin lots than ``lot_traceability.recall_background_lots`` (system
-        parameter, 200 by default) runs in the background instead: the screen
-        never freezes, and the user is notified when the results are in."""
+        """Resolve the scope, trace once, store everything found. A recall whose
+        result would be large (more done move lines on the lots it reaches than
+        the system parameter ``lot_traceability.recall_background_lines``,
+        20,000 by default; counted by one walk without details) runs in the
+        background instead: the screen never freezes, the form shows the
+        progress, and the user is notified when the results are in."""
         threshold = int(
             self.env["ir.config_parameter"]
             .sudo()
-            .get_param("lot_traceability.recall_background_lots", 200)
+            .get_param("lot_traceability.recall_background_lines", 20000)
         )
         queued = self.browse()
         for recall in self:
             recall._check_may_run()
-            if len(recall._scope_lots()) > threshold:
+            estimate = recall._estimate_lines()
+            if estimate > threshold:
+                sealed(recall).write(
+                    {
+                        "state": "queued",
+                        "queued_by_id": self.env.uid,
+                        "estimated_lines": estimate,
+                    }
+                )
                 queued |= recall
             else:
+                sealed(recall).estimated_lines = estimate
                 recall._run()
+        for recall in queued:
+            recall.message_post(
+                body=_(
+                    "Large result (about %(lines)s move lines): the trace runs in "
+                    "the background; you will be notified when the results are in.",
+                    lines=recall.estimated_lines,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         if queued:
-            queued.write({"state": "queued", "queued_by_id": self.env.uid})
-            for recall in queued:
-                recall.message_post(
-                    body=_(
-                        "Large scope: the trace runs in the background; you will be "
-                        "notified when the results are in."
-                    ),
-                    subtype_xmlid="mail.mt_note",
-                )
             self.env.ref("lot_traceability.ir_cron_run_queued_recalls")._trigger()
         return True
 
+    def _estimate_lines(self):
+        """The size of the result before computing it: the done move lines of
+        every lot the scope reaches (the walk without its detail queries)."""
+        reached = self.env["stock.lot.genealogy"]._reach(
+            self._scope_lots(), self.direction
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM stock_move_line "
+                "WHERE lot_id = ANY(%s) AND state = 'done'",
+                list(reached),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
     @api.model
     def _cron_run_queued(self):
-        """Run the queued recalls with the rights of who asked, and tell them."""
-        for recall in self.search([("state", "=", "queued")], order="id"):
+        """Run the queued recalls with the rights of who asked, and tell them. A
+        recall that cannot run (its scope no longer resolves) goes back to
+        draft with the reason; the others still run."""
+        queued = self.search([("state", "=", "queued")], order="id")
+        Cron = self.env["ir.cron"]
+        for done, recall in enumerate(queued):
             user = recall.queued_by_id or self.env.user
             mine = recall.with_user(user).with_company(recall.company_id)
-            mine.state = "draft"
-            mine._run()
+            try:
+                with self.env.cr.savepoint():
+                    mine._run()
+            except UserError as error:
+                sealed(recall).state = "draft"
+                recall.message_post(
+                    body=_(
+                        "%(recall)s could not run in the background: %(error)s",
+                        recall=recall.name,
+                        error=error.args[0],
+                    ),
+                    partner_ids=user.partner_id.ids,
+                    subtype_xmlid="mail.mt_comment",
+                )
+                continue
             mine.message_post(
                 body=_(
                     "%(recall)s is ready: %(lots)s lots and %(customers)s customers "
@@ -240,6 +430,7 @@ class StockLotRecall(models.Model):
                 partner_ids=user.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
             )
+            Cron._notify_progress(done=done + 1, remaining=len(queued) - done - 1)
         return True
 
     def action_hold_affected(self):
@@ -275,6 +466,7 @@ class StockLotRecall(models.Model):
         never sends them."""
         self.ensure_one()
         self._check_traced()
+        self.check_access("write")
         self.notice_ids.filtered(lambda n: n.state == "draft").unlink()
         template = self.env.ref("lot_traceability.mail_template_recall_notice")
         notices = self.env["stock.lot.recall.notice"].create(
@@ -295,9 +487,18 @@ class StockLotRecall(models.Model):
         return True
 
     def action_mark_complete(self):
-        """The exercise ends when every customer has been verified."""
+        """The exercise ends when every customer has been verified; the
+        completion is appended to the audit trail (``recall_completed``)."""
         self.ensure_one()
         self._check_traced()
+        self.check_access("write")
+        self.env["stock.lot.hold"]._check_group(
+            MANAGER_GROUP if self.kind == "real" else USER_GROUP
+        )
+        if self.state == "completed":
+            raise UserError(
+                _("Recall %(recall)s is already completed.", recall=self.name)
+            )
         unverified = self.customer_ids.filtered(lambda c: not c.verified)
         if unverified:
             raise UserError(
@@ -308,12 +509,35 @@ class StockLotRecall(models.Model):
                     customers=", ".join(unverified.mapped("name")),
                 )
             )
-        self.write(
+        now = fields.Datetime.now()
+        sealed(self).write(
             {
                 "state": "completed",
-                "completed_at": fields.Datetime.now(),
+                "completed_at": now,
                 "completed_by_id": self.env.user.id,
             }
+        )
+        verification = self.env["stock.lot.recall.evidence"]._verify(self)
+        self.env["stock.lot.event"]._append(
+            "recall_completed",
+            lots=self.origin_lot_ids,
+            document=self,
+            payload={
+                "recall": self.name,
+                "kind": self.kind,
+                "completed_at": fields.Datetime.to_string(now),
+                "completed_by": self.env.user.name,
+                "duration_hours": round(self.duration_hours, 4),
+                "target_hours": self.target_hours,
+                "within_target": self.within_target,
+                "result_hash": self.result_hash,
+                "fingerprint_verified": verification["ok"],
+                "customers_verified": [
+                    [c.name, fields.Datetime.to_string(c.verified_at)]
+                    for c in self.customer_ids
+                ],
+            },
+            company=self.company_id,
         )
         return True
 
@@ -342,11 +566,31 @@ class StockLotRecall(models.Model):
         self._check_traced()
         return self.env.ref("lot_traceability.action_report_recall").report_action(self)
 
+    def action_download_annex(self):
+        """The full detail of the results (XLSX), attached to the recall."""
+        self.ensure_one()
+        self._check_traced()
+        self.check_access("read")
+        annex = self.env["stock.lot.recall.evidence"]._annex(self)
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{annex.id}?download=true",
+            "target": "self",
+        }
+
     # ----------------------------------------------------------------- business
     def _check_may_run(self):
+        self.check_access("write")
         self.env["stock.lot.hold"]._check_group(
             MANAGER_GROUP if self.kind == "real" else USER_GROUP
         )
+        if self.state == "queued":
+            raise UserError(
+                _(
+                    "Recall %(recall)s is already running in the background.",
+                    recall=self.name,
+                )
+            )
         if self.state != "draft":
             raise UserError(
                 _("Recall %(recall)s has already been run.", recall=self.name)
@@ -481,11 +725,18 @@ class StockLotRecall(models.Model):
         return utc(date_from), utc(date_to + relativedelta(days=1))
 
     def _run(self):
+        """Trace, store the results set-based, fingerprint and seal them."""
+        Evidence = self.env["stock.lot.recall.evidence"]
+        background = self.state == "queued"
         started = fields.Datetime.now()
         clock = time.perf_counter()
+        if background:
+            Evidence._set_progress(self, _("tracing the genealogy"), 5)
         origins = self._scope_lots()
         result = self.env["stock.lot.genealogy"]._trace(origins, self.direction)
         lot_ids = [row["id"] for row in result["lots"]]
+        if background:
+            Evidence._set_progress(self, _("storing the results"), 50)
         open_lines = self.env["stock.move.line"].search(
             [
                 ("lot_id", "in", lot_ids),
@@ -498,35 +749,37 @@ class StockLotRecall(models.Model):
                 ("location_id.usage", "=", "transit"),
             ]
         )
-        pickings = self.env["stock.picking"].browse(
+        picking_ids = list(
             {
                 row["picking_id"]
-                for row in result["deliveries"] + result["receipts"]
+                for key in ("deliveries", "receipts")
+                for row in result[key]
                 if row["picking_id"]
             }
         )
-        picking_names = {picking.id: picking.name for picking in pickings}
+        self.env.cr.execute(
+            SQL("SELECT id, name FROM stock_picking WHERE id = ANY(%s)", picking_ids)
+        )
+        picking_names = dict(self.env.cr.fetchall())
         lines = self._result_lines(result, open_lines, picking_names)
         customers = self._customer_vals(result["deliveries"], picking_names)
         balances = self._mass_balance(origins, result)
-        self.write(
-            {
-                "state": "traced",
-                "origin_lot_ids": [fields.Command.set(origins.ids)],
-                "started_at": started,
-                "line_ids": [fields.Command.create(vals) for vals in lines],
-                "customer_ids": [fields.Command.create(vals) for vals in customers],
-                "balance_ids": [fields.Command.create(vals) for vals in balances],
-                "lot_count": len(lot_ids),
-                "customer_count": len(customers),
-            }
-        )
+        Evidence._store(self, "stock.lot.recall.line", lines)
+        Evidence._store(self, "stock.lot.recall.customer", customers)
+        Evidence._store(self, "stock.lot.recall.balance", balances)
+        if background:
+            Evidence._set_progress(self, _("sealing the results"), 85)
         origin_balances = [b for b in balances if b["role"] == "origin"]
         total_in = sum(b["quantity_in"] for b in origin_balances)
         total_out = total_in - sum(b["unaccounted"] for b in origin_balances)
         percent = 100.0 * total_out / total_in if total_in else 100.0
-        self.write(
+        sealed(self).write(
             {
+                "state": "traced",
+                "origin_lot_ids": [fields.Command.set(origins.ids)],
+                "started_at": started,
+                "lot_count": len(lot_ids),
+                "customer_count": len(customers),
                 "accounted_percent": float_round(percent, 2),
                 "balance_ok": all(
                     b["accounted_percent"] >= 100.0 - 1e-6 for b in balances
@@ -534,11 +787,13 @@ class StockLotRecall(models.Model):
                 "trace_ms": round((time.perf_counter() - clock) * 1000, 1),
             }
         )
-        self.result_hash = self._results_digest()
+        self._seal(lines, customers, balances)
         if self.kind == "real":
             in_stock = self.stock_line_ids.lot_id | self.open_move_line_ids.lot_id
             if in_stock:
                 self._hold(in_stock)
+        if background:
+            Evidence._set_progress(self, _("done"), 100)
         self.message_post(
             body=_(
                 "Traced %(lots)s lots and %(customers)s customers in %(ms)s ms; "
@@ -550,6 +805,61 @@ class StockLotRecall(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
+
+    def _seal(self, lines, customers, balances):
+        """Fingerprint the stored results and append them to the audit trail:
+        the scope, kind, timings, mass balance, customers with their totals,
+        the number and digest of the result rows (``recall_run``)."""
+        digest, parts = self.env["stock.lot.recall.evidence"]._digest(self)
+        sealed(self).result_hash = digest
+        counts = defaultdict(int)
+        for line in lines:
+            counts[line["kind"]] += 1
+        header = parts["header"]
+        self.env["stock.lot.event"]._append(
+            "recall_run",
+            lots=self.origin_lot_ids,
+            document=self,
+            payload={
+                **header,
+                "result_hash": digest,
+                "tables": {
+                    model: part for model, part in parts.items() if model != "header"
+                },
+                "lines": dict(counts),
+                "balance": [
+                    [
+                        b["lot_name"],
+                        b["quantity_in"],
+                        b["unaccounted"],
+                        b["accounted_percent"],
+                    ]
+                    for b in balances
+                ],
+                "customers": [
+                    [c["name"], c["quantity"], c["returned_quantity"]]
+                    for c in customers
+                ],
+            },
+            company=self.company_id,
+        )
+
+    def _scope_summary(self):
+        """The scope in words, as sealed and printed."""
+        self.ensure_one()
+        if self.scope == "lots":
+            detail = ", ".join(sorted(self.lot_ids.mapped("name")))
+        elif self.scope == "supplier_lot":
+            detail = f"{self.supplier_id.display_name} / {self.supplier_lot_name}"
+        elif self.scope == "product_dates":
+            detail = (
+                f"{self.product_id.display_name}, {self.date_kind} "
+                f"{self.date_from} - {self.date_to}"
+            )
+        else:
+            detail = self.picking_id.name or ""
+        label = dict(self._fields["scope"].selection)[self.scope]
+        return f"{label}: {detail}"
 
     def _result_lines(self, result, open_lines, picking_names):
         lots = {row["id"]: row for row in result["lots"]}
@@ -705,30 +1015,9 @@ class StockLotRecall(models.Model):
         ]
 
     def _results_digest(self):
-        """SHA-256 over the stored results, in a canonical order."""
+        """SHA-256 of the recall as stored now (see stock.lot.recall.evidence)."""
         self.ensure_one()
-        content = {
-            "recall": self.name,
-            "kind": self.kind,
-            "origins": sorted(self.origin_lot_ids.mapped("name")),
-            "lines": sorted(
-                [
-                    line.kind,
-                    line.lot_name or "",
-                    line.partner_name or "",
-                    line.document or "",
-                    line.location_name or "",
-                    line.quantity,
-                    line.returned_quantity,
-                ]
-                for line in self.line_ids
-            ),
-            "balance": sorted(
-                [b.lot_name, b.quantity_in, b.unaccounted] for b in self.balance_ids
-            ),
-        }
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return self.env["stock.lot.recall.evidence"]._digest(self)[0]
 
     def _hold(self, lots):
         """Put lots on the recall's hold (reason Recall), creating it if needed."""
@@ -745,7 +1034,7 @@ class StockLotRecall(models.Model):
             }
         )
         hold.action_place()
-        self.hold_id = hold
+        sealed(self).hold_id = hold
         return hold
 
     def _customers_xlsx(self):
@@ -818,7 +1107,7 @@ class StockLotRecall(models.Model):
             if not lots:
                 continue
             lot = random.SystemRandom().choice(lots)
-            recall = self.with_company(company).create(
+            recall = sealed(self.with_company(company)).create(
                 {
                     "kind": "mock",
                     "scope": "lots",
