@@ -1,4 +1,5 @@
 from . import stock_lot_genealogy
+from . import stock_lot_trace_screen
 from . import stock_lot
 from . import stock_move
 from . import stock_move_line
