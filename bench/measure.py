@@ -169,8 +169,9 @@ def lot_form_spec(env):
 
 
 class Bench:
-    def __init__(self, registry, scale, reps, cap, restart, results_dir):
+    def __init__(self, registry, scale, reps, cap, restart, results_dir, only=()):
         self.registry = registry
+        self.only = set(only)
         self.scale = scale
         self.reps = reps
         self.odoo_reps = max(5, min(reps, 5))
@@ -250,6 +251,8 @@ class Bench:
     def step(self, key, title):
         def decorator(fn):
             def run():
+                if self.only and key not in self.only:
+                    return
                 record = {"key": key, "title": title, "status": "ok", "rows": []}
                 self.steps.append(record)
                 started = time.perf_counter()

@@ -135,7 +135,11 @@ class TestTraceScreen(LotTraceabilityCase):
             ("Sunripe Farms", f"TOM-{YY}-0001", "SRF-2611-A"),
             {(r["partner"], r["lot"], r["supplier_lot_name"]) for r in suppliers},
         )
-        self.assertEqual(data["tables"]["customers"]["count"], 0)
+        # upstream, the customers are the traced lot's own
+        self.assertEqual(
+            {r["partner"] for r in data["tables"]["customers"]["rows"]},
+            {"Bella Cucina Restaurants", "FreshWay Supermarkets", "Corner Deli"},
+        )
         self.assertEqual(data["totals"]["upstream"], 5)
 
     def test_fan_out_collapses_and_expands(self):

@@ -248,7 +248,9 @@ class StockLotTraceScreen(models.AbstractModel):
                 cached = _snapshots.get(key)
             if (
                 cached
-                and secrets.compare_digest(cached["token"], str(token))
+                and secrets.compare_digest(
+                    cached["token"].encode(), str(token).encode()
+                )
                 and time.monotonic() - cached["created"] < SNAPSHOT_TTL
             ):
                 lots.check_access("read")
@@ -394,24 +396,6 @@ class StockLotTraceScreen(models.AbstractModel):
                 )
             )
         supplier_rows.sort(key=lambda row: (row["partner"].casefold(), row["lot"]))
-        picking_names = self._picking_names(result)
-        delivery_rows = [
-            {
-                "move_line_id": row["move_line_id"],
-                "picking_id": row["picking_id"],
-                "picking": picking_names.get(row["picking_id"], ""),
-                "partner_id": row["partner_id"],
-                "partner": row["partner"] or "",
-                "lot_id": row["lot_id"],
-                "lot": lot_rows[row["lot_id"]]["name"],
-                "product": lot_rows[row["lot_id"]]["product"],
-                "quantity": row["quantity"],
-                "returned_quantity": row.get("returned_quantity") or 0.0,
-                "uom": row["uom"],
-                "date": row["date"],
-            }
-            for row in result["deliveries"]
-        ]
         lot_table = [
             {
                 "lot_id": row["id"],
@@ -481,7 +465,9 @@ class StockLotTraceScreen(models.AbstractModel):
         ]
         return {
             "customers": customer_rows,
-            "deliveries": delivery_rows,
+            # delivery lines stay the trace's rows (the hub has ~156,000): a
+            # page is made readable when it is asked for (_delivery_rows)
+            "deliveries": result["deliveries"],
             "suppliers": supplier_rows,
             "lots": lot_table,
             "on_hand": on_hand_rows,
@@ -489,22 +475,35 @@ class StockLotTraceScreen(models.AbstractModel):
             "gaps": gap_rows,
         }
 
-    def _picking_names(self, result):
-        picking_ids = {
-            row["picking_id"]
-            for key in ("deliveries", "receipts")
-            for row in result[key]
-            if row["picking_id"]
-        }
-        if not picking_ids:
-            return {}
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, name FROM stock_picking WHERE id = ANY(%s)",
-                list(picking_ids),
+    def _delivery_rows(self, snapshot, rows):
+        """Trace delivery rows as table rows: picking, lot and product names."""
+        picking_ids = list({row["picking_id"] for row in rows if row["picking_id"]})
+        names = {}
+        if picking_ids:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, name FROM stock_picking WHERE id = ANY(%s)", picking_ids
+                )
             )
-        )
-        return dict(self.env.cr.fetchall())
+            names = dict(self.env.cr.fetchall())
+        lots = snapshot["lots"]
+        return [
+            {
+                "move_line_id": row["move_line_id"],
+                "picking_id": row["picking_id"],
+                "picking": names.get(row["picking_id"], ""),
+                "partner_id": row["partner_id"],
+                "partner": row["partner"] or "",
+                "lot_id": row["lot_id"],
+                "lot": lots[row["lot_id"]]["name"],
+                "product": lots[row["lot_id"]]["product"],
+                "quantity": row["quantity"],
+                "returned_quantity": row.get("returned_quantity") or 0.0,
+                "uom": row["uom"],
+                "date": row["date"],
+            }
+            for row in rows
+        ]
 
     def _totals(self, result, lot_rows, tables):
         depths = [row["depth"] for row in lot_rows.values()]
@@ -569,12 +568,15 @@ class StockLotTraceScreen(models.AbstractModel):
 
     def _page(self, snapshot, table, offset, limit):
         rows = snapshot["tables"][table]
+        page = rows[offset : offset + limit]
+        if table == "deliveries":
+            page = self._delivery_rows(snapshot, page)
         return {
             "name": table,
             "columns": self._columns(table),
             "count": len(rows),
             "offset": offset,
-            "rows": rows[offset : offset + limit],
+            "rows": page,
         }
 
     def _columns(self, table):
@@ -702,6 +704,8 @@ class StockLotTraceScreen(models.AbstractModel):
             raise UserError(_("Unknown trace table %(table)r.", table=table))
         snapshot = self._snapshot(lot_ids, direction, token)
         rows = snapshot["tables"][table]
+        if table == "deliveries":
+            rows = self._delivery_rows(snapshot, rows)
         columns = self._columns(table)
         output = io.BytesIO()
         workbook = xlsxwriter.Workbook(output, {"in_memory": True})
@@ -827,12 +831,18 @@ class _GraphBuilder:
         return source.get(lot_id, [])
 
     def sides(self, lot_id):
+        """What a lot can unfold: downstream lots and customers, upstream lots
+        and suppliers (a traced lot's own customers and suppliers always)."""
         depth = self.lots[lot_id]["depth"]
         sides = []
-        if depth >= 0 and self.direction != "backward":
-            sides += [("down", "lots"), ("down", "customers")]
-        if depth <= 0 and self.direction != "forward":
-            sides += [("up", "lots"), ("up", "suppliers")]
+        if depth >= 0:
+            if self.direction != "backward":
+                sides.append(("down", "lots"))
+            sides.append(("down", "customers"))
+        if depth <= 0:
+            if self.direction != "forward":
+                sides.append(("up", "lots"))
+            sides.append(("up", "suppliers"))
         return sides
 
     def reveal(self, lot_id, side, kind, offset, count):

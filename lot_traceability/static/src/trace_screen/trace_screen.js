@@ -114,7 +114,7 @@ export class TraceScreen extends Component {
             this.state.graph = { nodes: {}, edges: {} };
             this.mergeGraph(screen.graph);
             this.relayout(true);
-            this.props.updateActionState({
+            this.props.updateActionState?.({
                 lot_ids: this.state.lotIds.join(","),
                 direction: this.state.direction,
             });
@@ -419,7 +419,8 @@ export class TraceScreen extends Component {
         if (!value) {
             return "";
         }
-        return formatDateTime(deserializeDateTime(value));
+        // trace dates are UTC "YYYY-MM-DD HH:MM:SS" (maybe with microseconds)
+        return formatDateTime(deserializeDateTime(String(value).slice(0, 19)));
     }
 
     formatNumber(value) {
