@@ -76,6 +76,7 @@ export class TraceScreen extends Component {
             view: { x: 20, y: 20, k: 1 },
             selected: null,
             paintMs: 0,
+            svgHeight: 400,
         });
         this.display = { controlPanel: {} };
         onWillStart(async () => {
@@ -219,10 +220,13 @@ export class TraceScreen extends Component {
         const { width, height } = g.graph();
         this.state.layout = { nodes, edges, width, height };
         if (fit) {
+            // fit the width (not below 30 %), and size the canvas to the graph
             const box = this.svgRef.el?.getBoundingClientRect();
-            const available = box?.width || 1200;
-            const k = Math.min(1, Math.max(0.2, (available - 40) / (width || 1)));
+            const available = box?.width || window.innerWidth - 80;
+            const k = Math.min(1, Math.max(0.3, (available - 40) / (width || 1)));
             this.state.view = { x: 20, y: 20, k };
+            const maxHeight = Math.max(320, window.innerHeight * 0.7);
+            this.state.svgHeight = Math.round(Math.min(maxHeight, Math.max(260, height * k + 60)));
         }
     }
 
