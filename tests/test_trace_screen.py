@@ -305,3 +305,34 @@ class TestTraceScreen(LotTraceabilityCase):
         self.assertEqual(base1.upstream_count, 2)
         self.assertEqual(base1.downstream_count, 1)
         self.assertEqual(self.tom1.with_user(self.stock_user).downstream_count, 0)
+
+
+class TestTraceScreenCompanies(LotTraceabilityCase):
+    def test_other_company_lots_are_refused(self):
+        from .flows import Flows
+
+        company_b = self.env["res.company"].create({"name": "Screen Co B"})
+        flows_b = Flows(self.env(context={"allowed_company_ids": [company_b.id]}))
+        flows_b.company = company_b
+        product_b = flows_b.product("Screen Flour B")
+        lot_b = flows_b.lot(product_b, "SCR-B-1")
+        flows_b.receive(flows_b.partner("Screen Supplier B"), product_b, [(lot_b, 5.0)])
+        auditor = new_test_user(
+            self.env,
+            "screen_auditor_a",
+            groups="stock.group_stock_user,lot_traceability.group_lot_traceability_auditor",
+            company_id=self.env.company.id,
+            company_ids=[self.env.company.id],
+        )
+        screen = self.env["stock.lot.trace.screen"].with_user(auditor)
+        with self.assertRaises(UserError):
+            screen.get_screen(lot_b.ids)
+        with self.assertRaises(UserError):
+            screen._xlsx(lot_b.ids, "both", "customers")
+        # its own company's admin sees it
+        data = (
+            self.env["stock.lot.trace.screen"]
+            .with_context(allowed_company_ids=[company_b.id])
+            .get_screen(lot_b.ids)
+        )
+        self.assertEqual(data["tables"]["suppliers"]["rows"][0]["lot"], "SCR-B-1")
