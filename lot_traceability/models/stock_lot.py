@@ -208,6 +208,26 @@ class StockLot(models.Model):
             lot.upstream_count = counts.get(("up", lot.id), 0)
             lot.downstream_count = counts.get(("down", lot.id), 0)
 
+    def _compute_delivery_ids(self):
+        """The lot's own deliveries, in one query. Odoo walks every lot made
+        from this one, lot by lot (a minute for the benchmark's hub lot, on
+        every opening of its form); the trace screen has the deliveries of
+        the whole genealogy."""
+        groups = self.env["stock.move.line"]._read_group(
+            [
+                ("lot_id", "in", self.ids),
+                ("state", "=", "done"),
+                ("picking_code", "=", "outgoing"),
+            ],
+            ["lot_id"],
+            ["picking_id:array_agg"],
+        )
+        pickings = {lot.id: ids for lot, ids in groups}
+        for lot in self:
+            picking_ids = sorted({i for i in pickings.get(lot.id, []) if i})
+            lot.delivery_ids = [fields.Command.set(picking_ids)]
+            lot.delivery_count = len(picking_ids)
+
     @api.model_create_multi
     def create(self, vals_list):
         products = self.env["product.product"]

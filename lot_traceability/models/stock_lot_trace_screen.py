@@ -581,7 +581,7 @@ class StockLotTraceScreen(models.AbstractModel):
 
     def _columns(self, table):
         return [
-            {"name": name, "string": str(string), "type": kind}
+            {"name": name, "string": self.env._(string), "type": kind}
             for name, string, kind in TABLES[table]
         ]
 
