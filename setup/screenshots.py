@@ -5,7 +5,8 @@
 Run by ``setup/screenshots`` (which serves the copy): logs in as admin, places
 a hold on a demo lot and runs a mock recall (in the copy only), then drives
 headless Chromium through the DevTools protocol for the trace screen (its
-graph) and the hold banner, and renders the recall report PDF's first page with pdftoppm.
+graph) and the hold banner, and renders the recall report PDF's first page
+with pdftoppm.
 
     python setup/screenshots.py URL DATABASE OUTPUT_DIR
 """
