@@ -236,7 +236,8 @@ def main(url, db, out):
     try:
         # the trace screen: the genealogy graph of the shared tomato lot
         browser.open(f"{lot_form}/{tomato}", session_id)
-        browser.wait(".o_form_view .o-form-buttonbox")
+        # the first page of a fresh copy builds the web client's assets
+        browser.wait(".o_form_view .o-form-buttonbox", timeout=300)
         if not browser.evaluate(
             "!!document.querySelector('button[name=action_open_trace]')"
         ):  # a narrow screen puts it under "More"

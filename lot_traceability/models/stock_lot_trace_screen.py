@@ -45,9 +45,14 @@ PAGE_SIZE = 50
 SNAPSHOT_TTL = 600  # seconds
 # Graph: lots drawn on the first paint, children or customers shown per lot
 # before "+ N more", and how many more one click reveals.
-GRAPH_LOT_BUDGET = 120
+GRAPH_LOT_BUDGET = 60
 GRAPH_FANOUT = 8
 GRAPH_EXPAND_BATCH = 25
+# Up to this many lots in the trace, a customer or supplier is one node shared
+# by all its lots; above, one node per lot and partner, so that every edge
+# spans one rank (shared nodes pull long edges across the levels, which the
+# layout splits into thousands of dummy nodes: 20 s to lay out the hub).
+GRAPH_SHARED_PARTNERS = 40
 
 # A snapshot of the hub at 1M move lines is ~40 MB of Python objects: keep few.
 _snapshots = LRU(6)
@@ -774,8 +779,10 @@ class _GraphBuilder:
             self.new_lots.append(lot_id)
         return key
 
-    def partner_node(self, kind, partner_id, name):
+    def partner_node(self, kind, partner_id, name, lot_id):
         key = f"{kind}-{partner_id or 0}"
+        if len(self.lots) > GRAPH_SHARED_PARTNERS:
+            key += f"-{lot_id}"
         self.nodes.setdefault(
             key,
             {
@@ -874,6 +881,7 @@ class _GraphBuilder:
                     "customer" if kind == "customers" else "supplier",
                     item["partner_id"],
                     item["partner"],
+                    lot_id,
                 )
                 src, dst = (
                     (lot_key, partner_key) if side == "down" else (partner_key, lot_key)
@@ -903,7 +911,9 @@ class _GraphBuilder:
                 self.fold(lot_id)
                 continue
             for side, kind in self.sides(lot_id):
-                queue += self.reveal(lot_id, side, kind, 0, fanout)
+                # partners get half the lots' fan-out: they are leaves
+                count = fanout if kind == "lots" else max(fanout // 2, 1)
+                queue += self.reveal(lot_id, side, kind, 0, count)
         for lot_id in set(queue) - expanded:
             self.fold(lot_id)
 

@@ -151,9 +151,9 @@ class TestTours(HttpCase):
         """The trace screen of the shared tomato lot: graph, a folded fan-out
         expanded, a customer node opening its delivery."""
         lot = self._lot(f"TOM-{YY}-0001")
-        # fold above two children or customers per lot, so the demo folds one
+        # four children and two customers per lot, so the demo folds one
         self.env["ir.config_parameter"].set_param(
-            "lot_traceability.trace_graph_fanout", 2
+            "lot_traceability.trace_graph_fanout", 4
         )
         self.start_tour(
             f"/odoo/action-stock.action_production_lot_form/{lot.id}",

@@ -77,6 +77,7 @@ export class TraceScreen extends Component {
             selected: null,
             paintMs: 0,
             svgHeight: 400,
+            layoutMs: 0,
         });
         this.display = { controlPanel: {} };
         onWillStart(async () => {
@@ -94,11 +95,15 @@ export class TraceScreen extends Component {
 
     get statusLine() {
         const screen = this.state.screen;
-        return _t("Traced at %(date)s: trace %(trace)s ms, screen %(screen)s ms", {
-            date: this.formatDate(screen.traced_at),
-            trace: screen.stats.elapsed_ms,
-            screen: this.state.paintMs,
-        });
+        return _t(
+            "Traced at %(date)s: trace %(trace)s ms, screen %(screen)s ms (layout %(layout)s ms)",
+            {
+                date: this.formatDate(screen.traced_at),
+                trace: screen.stats.elapsed_ms,
+                screen: this.state.paintMs,
+                layout: this.state.layoutMs,
+            }
+        );
     }
 
     get token() {
@@ -180,6 +185,7 @@ export class TraceScreen extends Component {
     }
 
     relayout(fit = false) {
+        const started = performance.now();
         const dagre = window.dagre;
         const g = new dagre.graphlib.Graph();
         g.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 70, marginx: 10, marginy: 10 });
@@ -219,6 +225,7 @@ export class TraceScreen extends Component {
         });
         const { width, height } = g.graph();
         this.state.layout = { nodes, edges, width, height };
+        this.state.layoutMs = Math.round(performance.now() - started);
         if (fit) {
             // fit the width (not below 30 %), and size the canvas to the graph
             const box = this.svgRef.el?.getBoundingClientRect();

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 // The trace screen on the demo's shared tomato lot: lot form > Trace, the
 // graph drawn, a folded fan-out expanded ("+ 1 more customers"), then a click
-// on a customer node opens its delivery. The test sets the fan-out to 2 so the
+// on a customer node opens its delivery. The test sets the fan-out to 4 (2 customers per lot) so the
 // small demo has something to fold.
 import {registry} from "@web/core/registry";
 
