@@ -216,6 +216,16 @@ class TestTraceScreen(LotTraceabilityCase):
         with self.assertRaises(UserError):
             self.screen.get_table(self.tom1.ids, "forward", "passwords", 0, 3)
 
+    def test_bad_arguments_are_refused_clearly(self):
+        with self.assertRaisesRegex(UserError, "list of lot ids"):
+            self.screen.get_screen(str(self.tom1.id))
+        with self.assertRaisesRegex(UserError, "'abc' is not a number"):
+            self.screen.get_table(self.tom1.ids, "forward", "customers", "abc")
+        with self.assertRaisesRegex(UserError, "Unknown trace direction"):
+            self.screen.get_screen(self.tom1.ids, "sideways")
+        with self.assertRaises(UserError):
+            self.screen.get_screen([])
+
     def test_snapshot_belongs_to_its_user(self):
         data = self.screen.get_screen(self.tom1.ids, "forward")
         screen = self.screen.with_user(self.auditor)

@@ -178,7 +178,7 @@ class StockLotTraceScreen(models.AbstractModel):
                     tables=", ".join(TABLES),
                 )
             )
-        offset, limit = max(int(offset), 0), min(max(int(limit), 1), 500)
+        offset, limit = max(self._int(offset), 0), min(max(self._int(limit), 1), 500)
         snapshot = self._snapshot(lot_ids, direction, token)
         return dict(
             self._page(snapshot, table, offset, limit),
@@ -196,7 +196,7 @@ class StockLotTraceScreen(models.AbstractModel):
         "+ N more" node of ``lot_id`` on ``side`` (``down``/``up``)."""
         snapshot = self._snapshot(lot_ids, direction, token)
         graph = _GraphBuilder(self, snapshot)
-        graph.expand(int(lot_id), side, kind, max(int(offset), 0))
+        graph.expand(self._int(lot_id), side, kind, max(self._int(offset), 0))
         return dict(graph.payload(), token=snapshot["token"])
 
     @api.model
@@ -231,6 +231,19 @@ class StockLotTraceScreen(models.AbstractModel):
         )
 
     # ------------------------------------------------------------- snapshot
+    def _int(self, value):
+        """An integer argument of an RPC call, or a clear error."""
+        try:
+            return int(value)
+        except (TypeError, ValueError) as error:
+            raise UserError(
+                _(
+                    "%(value)r is not a number: pass lot ids, offsets and limits "
+                    "as integers.",
+                    value=value,
+                )
+            ) from error
+
     def _check_access(self):
         self.env["stock.lot"]._check_trace_access()
 
@@ -238,7 +251,9 @@ class StockLotTraceScreen(models.AbstractModel):
         """The aggregated trace of ``lot_ids``: the cached one for ``token``,
         else a new trace."""
         self._check_access()
-        lots = self.env["stock.lot"].browse(sorted({int(i) for i in lot_ids or ()}))
+        if not isinstance(lot_ids, list | tuple):
+            raise UserError(_("Give the lots to trace as a list of lot ids."))
+        lots = self.env["stock.lot"].browse(sorted({self._int(i) for i in lot_ids}))
         if not lots:
             raise UserError(_("Select at least one lot to trace."))
         key = (
