@@ -101,6 +101,7 @@ def cmd_measure(args):
         cap=args.cap,
         restart=restart_pg if not args.no_cold else None,
         results_dir=args.results,
+        only={key.strip() for key in args.steps.split(",") if key.strip()},
     )
     started = time.time()
     bench.run()
@@ -149,6 +150,9 @@ def main():
     parser.add_argument("--cap", type=float, default=60.0, help="seconds per Odoo run")
     parser.add_argument("--no-cold", action="store_true", help="no PostgreSQL restart")
     parser.add_argument("--results", default=os.path.join(HERE, "results"))
+    parser.add_argument(
+        "--steps", default="", help="only these steps, e.g. 0,1,8 (default: all)"
+    )
     args = parser.parse_args()
     try:
         if args.command == "generate":

@@ -151,9 +151,29 @@ def expand_traceability_report(env, lot):
     return count, calls
 
 
+def lot_form_spec(env):
+    """The ``web_read`` specification the web client sends when it opens a lot
+    form: every field of the form view, relations with their display name."""
+    from lxml import etree
+
+    Lot = env["stock.lot"]
+    arch = Lot.get_views([(False, "form")])["views"]["form"]["arch"]
+    spec = {}
+    for node in etree.fromstring(arch).iter("field"):
+        name = node.get("name")
+        field = Lot._fields.get(name)
+        if field is None or name in spec:
+            continue
+        spec[name] = {"fields": {"display_name": {}}} if field.relational else {}
+    return spec
+
+
 class Bench:
-    def __init__(self, registry, scale, reps, cap, restart, results_dir):
+    def __init__(self, registry, scale, reps, cap, restart, results_dir, only=()):
         self.registry = registry
+        self.only = set(only) or {
+            key for key in os.environ.get("LT_BENCH_STEPS", "").split(",") if key
+        }
         self.scale = scale
         self.reps = reps
         self.odoo_reps = max(5, min(reps, 5))
@@ -233,8 +253,7 @@ class Bench:
     def step(self, key, title):
         def decorator(fn):
             def run():
-                only = os.environ.get("LT_BENCH_STEPS")
-                if only and key not in only.split(","):
+                if self.only and key not in self.only:
                     return
                 record = {"key": key, "title": title, "status": "ok", "rows": []}
                 self.steps.append(record)
@@ -314,6 +333,7 @@ class Bench:
             self.step_install,
             self.step_queries,
             self.step_memory,
+            self.step_screen,
         ):
             step()
 
@@ -1063,6 +1083,70 @@ class Bench:
                     f"{round(size / 2**20, 1)} MiB",
                 }
             )
+
+        return run
+
+    @property
+    def step_screen(self):
+        @self.step("8", "trace screen first paint and lot form")
+        def run(record):
+            if not self.has_model("stock.lot.trace.screen"):
+                raise Skip(
+                    "feature not installed (model stock.lot.trace.screen missing)"
+                )
+            with self.env() as env:
+                spec = lot_form_spec(env)
+            for name, lot_id in self.lots():
+
+                def first_paint(env, lot_id=lot_id):
+                    screen = env["stock.lot.trace.screen"].get_screen([lot_id], "both")
+                    return len(json.dumps(screen, default=str)), screen
+
+                m = self.measure(first_paint)
+                size, screen = m.pop("result")
+                m.update(
+                    what="screen first paint (get_screen, both)",
+                    lot=name,
+                    reached=screen["totals"]["lots"],
+                    json_bytes=size,
+                    note=f"JSON {size / 2**20:.2f} MiB, "
+                    f"{len(screen['graph']['nodes'])} graph nodes, "
+                    f"{screen['totals']['customers']} customers, "
+                    f"{screen['totals']['deliveries']} delivery lines, "
+                    f"trace {screen['stats']['elapsed_ms']:g} ms",
+                )
+                record["rows"].append(m)
+                print(f"[bench]   {name} first paint: {self.fmt_row(m)}", flush=True)
+
+                def page(env, lot_id=lot_id, token=screen["token"]):
+                    return env["stock.lot.trace.screen"].get_table(
+                        [lot_id], "both", "deliveries", 50, 50, token=token
+                    )
+
+                m = self.measure(page)
+                answer = m.pop("result")
+                m.update(
+                    what="screen next page (get_table deliveries, same snapshot)",
+                    lot=name,
+                    note="served from the snapshot"
+                    if answer["token"] == screen["token"]
+                    else "snapshot missed: traced again",
+                )
+                record["rows"].append(m)
+
+                def form(env, lot_id=lot_id):
+                    return env["stock.lot"].browse(lot_id).web_read(spec)
+
+                m = self.measure(form)
+                values = m.pop("result")[0]
+                m.update(
+                    what="lot form read (web_read of the form's fields)",
+                    lot=name,
+                    note=f"{len(spec)} fields; upstream {values['upstream_count']}, "
+                    f"downstream {values['downstream_count']} (direct)",
+                )
+                record["rows"].append(m)
+                print(f"[bench]   {name} lot form: {self.fmt_row(m)}", flush=True)
 
         return run
 

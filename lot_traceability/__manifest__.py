@@ -38,7 +38,7 @@
         "report/report_lot_label.xml",
         "wizard/stock_lot_trace_export_views.xml",
         "views/stock_lot_recall_views.xml",
-        "wizard/stock_lot_trace_report_views.xml",
+        "views/stock_lot_trace_screen_views.xml",
         "wizard/stock_lot_hold_wizard_views.xml",
         # lot numbering, supplier lots, GS1 scanning (issue 4)
         "security/stock_lot_numbering_rule_security.xml",
@@ -57,6 +57,11 @@
     ],
     # browser tours (issue 9), run by ./setup/test
     "assets": {
+        # the trace screen (client action); dagre is loaded on demand from
+        # static/lib/dagre when the screen opens
+        "web.assets_backend": [
+            "lot_traceability/static/src/trace_screen/*",
+        ],
         "web.assets_tests": [
             "lot_traceability/static/tests/tours/*.js",
         ],

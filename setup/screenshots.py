@@ -4,8 +4,9 @@
 
 Run by ``setup/screenshots`` (which serves the copy): logs in as admin, places
 a hold on a demo lot and runs a mock recall (in the copy only), then drives
-headless Chromium through the DevTools protocol for the trace screen and the
-hold banner, and renders the recall report PDF's first page with pdftoppm.
+headless Chromium through the DevTools protocol for the trace screen (its
+graph) and the hold banner, and renders the recall report PDF's first page
+with pdftoppm.
 
     python setup/screenshots.py URL DATABASE OUTPUT_DIR
 """
@@ -233,16 +234,17 @@ def main(url, db, out):
     lot_form = f"{url}/odoo/action-stock.action_production_lot_form"
     browser = Browser()
     try:
-        # the trace screen: everything made from the shared tomato lot
+        # the trace screen: the genealogy graph of the shared tomato lot
         browser.open(f"{lot_form}/{tomato}", session_id)
-        browser.wait(".o_form_view .o-form-buttonbox")
+        # the first page of a fresh copy builds the web client's assets
+        browser.wait(".o_form_view .o-form-buttonbox", timeout=300)
         if not browser.evaluate(
-            "!!document.querySelector('button[name=action_open_downstream]')"
+            "!!document.querySelector('button[name=action_open_trace]')"
         ):  # a narrow screen puts it under "More"
             browser.click(".o-form-buttonbox .o_button_more")
-            browser.wait("button[name=action_open_downstream]")
-        browser.click("button[name=action_open_downstream]")
-        browser.wait(".o_field_widget[name=tree_line_ids] .o_data_row", f"SAUCE-{YY}")
+            browser.wait("button[name=action_open_trace]")
+        browser.click("button[name=action_open_trace]")
+        browser.wait(".o_lt_trace_screen .o_lt_node_customer", "Corner Deli")
         browser.capture(f"{out}/trace.png")
         # the lot form of a held lot: banner, badge, Holds smart button
         browser.open(f"{lot_form}/{sauce}", session_id)

@@ -244,6 +244,42 @@ class TestGenealogyDemo(GenealogyCase):
             for direction in ("forward", "backward", "both"):
                 self.assert_matches_reference(lot, direction)
 
+    def test_no_false_positive_customer(self):
+        result = self.tom2.trace("forward")
+        partners = {r["partner"] for r in result["deliveries"]}
+        self.assertNotIn("Green Grocer Market", partners)  # got SAUCE-26-0001 only
+        self.assertEqual(
+            partners,
+            {"Bella Cucina Restaurants", "FreshWay Supermarkets", "Corner Deli"},
+        )
+        self.assertNotIn(f"BASE-{YY}-0001", {r["name"] for r in result["lots"]})
+
+    def test_jar_of_sauce_back_to_its_three_suppliers(self):
+        result = self.sauce2.trace("backward")
+        self.assertEqual(
+            {r["partner"] for r in result["receipts"]},
+            {"Sunripe Farms", "Atlantic Salt Co.", "ClearGlass Packaging"},
+        )
+        self.assertEqual(
+            {
+                r["name"]: r["supplier_lot_name"]
+                for r in result["lots"]
+                if r["depth"] < 0
+            },
+            {
+                f"BASE-{YY}-0002": False,
+                f"TOM-{YY}-0001": "SRF-2611-A",
+                f"TOM-{YY}-0002": "SRF-2611-B",
+                f"SALT-{YY}-0001": "ASC-7781",
+                f"JAR-{YY}-0001": "CGP-55-0912",
+            },
+        )
+        # deliveries of the traced lot itself, nothing of other sauce lots
+        self.assertEqual({r["lot_id"] for r in result["deliveries"]}, {self.sauce2.id})
+        # the lot form counts direct inputs only (the trace screen has the rest)
+        self.assertEqual(self.sauce2.upstream_count, 2)
+        self.assertEqual(self.sauce2.downstream_count, 0)
+
 
 class TestGenealogyTime(GenealogyCase):
     """The cases of a food plant where time decides what a link reaches."""

@@ -54,7 +54,12 @@ CLIENT_CALLABLE = {
     "stock.lot.hold.wizard": {"action_confirm"},
     "stock.lot.hold.decision": {"action_confirm"},
     "stock.lot.hold.register": {"action_print"},
-    "stock.lot.trace.report": {"action_trace", "action_open_lines"},
+    "stock.lot.trace.screen": {
+        "get_screen",
+        "get_table",
+        "get_graph_expand",
+        "get_partner_documents",
+    },
     "stock.lot.numbering.rule": {"action_reset_counter"},
     "stock.lot.recall": {
         "action_run",
@@ -69,7 +74,6 @@ CLIENT_CALLABLE = {
     "stock.lot.recall.customer": {"action_verify"},
     "stock.lot.recall.notice": {"action_send"},
     "stock.lot.trace.export": {"action_export"},
-    "stock.lot.trace.report.line": {"action_open_document"},
 }
 # ORM and framework entry points the addon overrides (guarded by ACLs).
 FRAMEWORK = {"init", "create", "write", "unlink", "copy"}
@@ -158,7 +162,9 @@ class TestAuditor(SecurityCase):
         self.assertTrue(env[action["res_model"]].browse(action["res_id"]).all_ok)
         # reports: the trace screen and the hold register
         trace_action = lot.action_open_trace()
-        self.assertEqual(trace_action["res_model"], "stock.lot.trace.report")
+        self.assertEqual(trace_action["tag"], "lot_traceability.trace_screen")
+        screen = env["stock.lot.trace.screen"].get_screen(lot.ids)
+        self.assertEqual(screen["totals"]["lots"], 1)
         register = env["stock.lot.hold.register"].create(
             {"date_from": "2026-01-01", "date_to": "2026-12-31"}
         )

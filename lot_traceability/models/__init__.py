@@ -1,5 +1,6 @@
 from . import stock_lot_genealogy
 from . import stock_lot_mass_balance
+from . import stock_lot_trace_screen
 from . import stock_lot
 from . import stock_move
 from . import stock_move_line

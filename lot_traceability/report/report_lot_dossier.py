@@ -14,11 +14,11 @@ class ReportLotDossier(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         lots = self.env["stock.lot"].browse(docids)
         lots._check_trace_access()
-        Trace = self.env["stock.lot.trace.report"]
+        Trace = self.env["stock.lot.trace.screen"]
         dossiers = []
         for lot in lots:
             result = self.env["stock.lot.genealogy"]._trace(lot, "both")
-            tree = Trace._tree_vals(result)
+            tree = Trace._tree_rows(result)
             names = {row["id"]: row for row in result["lots"]}
             for row in tree:
                 row["lot"] = names.get(row.get("lot_id"), {})

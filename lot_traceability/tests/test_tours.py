@@ -1,6 +1,6 @@
 # Copyright 2026 lot_traceability contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-"""The three flows users rely on, proven in headless Chromium (Odoo tours).
+"""The flows users rely on, proven in headless Chromium (Odoo tours).
 
 The tours live in ``static/tests/tours/``; each step waits for what a user
 would see (the supplier lot on the line, the hold named in the error, the
@@ -146,3 +146,18 @@ class TestTours(HttpCase):
         self.assertEqual(recall.state, "traced")
         self.assertEqual(recall.kind, "mock")
         self.assertEqual(recall.customer_count, 4)
+
+    def test_04_trace_screen_graph(self):
+        """The trace screen of the shared tomato lot: graph, a folded fan-out
+        expanded, a customer node opening its delivery."""
+        lot = self._lot(f"TOM-{YY}-0001")
+        # four children and two customers per lot, so the demo folds one
+        self.env["ir.config_parameter"].set_param(
+            "lot_traceability.trace_graph_fanout", 4
+        )
+        self.start_tour(
+            f"/odoo/action-stock.action_production_lot_form/{lot.id}",
+            "lot_traceability_trace_screen",
+            login="qm_alice",
+            timeout=180,
+        )
