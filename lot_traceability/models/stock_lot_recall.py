@@ -26,7 +26,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_round
+from odoo.tools import SQL, float_round
 from odoo.tools.sql import escape_psql
 
 from .stock_lot_recall_evidence import is_service, sealed
