@@ -29,6 +29,7 @@
         "security/lot_traceability_security.xml",
         "data/stock_lot_hold_data.xml",
         "data/stock_lot_recall_data.xml",
+        "data/uom_data.xml",
         "views/stock_lot_views.xml",
         "views/stock_lot_hold_views.xml",
         "views/stock_hold_config_views.xml",
@@ -49,6 +50,7 @@
         "security/stock_lot_event_security.xml",
         "data/stock_lot_event_data.xml",
         "views/stock_lot_event_views.xml",
+        "views/gs1_identifier_views.xml",
         "views/lot_traceability_menus.xml",
     ],
     "demo": [

@@ -26,3 +26,8 @@ from . import barcode_rule
 from . import barcode_nomenclature
 from . import stock_lot_event
 from . import ir_actions_report
+
+# GS1 identifiers and UN/CEFACT units (standards)
+from . import res_partner
+from . import stock_location
+from . import uom_uom

@@ -23,3 +23,11 @@ class ResCompany(models.Model):
         help="Create a mock recall on a random finished lot every N months and "
         "give the Quality team an activity. 0: never.",
     )
+    gln = fields.Char(
+        related="partner_id.gln",
+        readonly=False,
+        help="GS1 Global Location Number of the company: the party (pgln) and, "
+        "when its warehouses and locations have none, the place (sgln) of its "
+        "EPCIS events.",
+    )
+    fda_ffrn = fields.Char(related="partner_id.fda_ffrn", readonly=False)

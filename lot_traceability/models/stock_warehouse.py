@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
 from odoo import _, api, fields, models
 
+from .gs1_gln import check_gln
+
 
 class StockWarehouse(models.Model):
     _inherit = "stock.warehouse"
@@ -22,6 +24,17 @@ class StockWarehouse(models.Model):
         "by default the quarantine location and the vendors location, for returns. "
         "Scrapping and inventory adjustments are always allowed.",
     )
+    gln = fields.Char(
+        string="GLN",
+        size=13,
+        help="GS1 Global Location Number of this site: the read point and "
+        "business location of its EPCIS events and its FSMA 204 location "
+        "identifier (else the company's GLN).",
+    )
+
+    @api.constrains("gln")
+    def _check_gln(self):
+        check_gln(self)
 
     def _get_locations_values(self, vals, code=False):
         values = super()._get_locations_values(vals, code=code)
