@@ -23,6 +23,8 @@
         # lot numbering, supplier lots, GS1 scanning (issue 4)
         "barcodes_gs1_nomenclature",
     ],
+    # GS1 DataMatrix on lot labels: BWIPP through treepoem and ghostscript
+    "external_dependencies": {"python": ["treepoem"], "bin": ["gs"]},
     "data": [
         "security/lot_traceability_groups.xml",
         "security/ir.model.access.csv",

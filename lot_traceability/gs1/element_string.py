@@ -192,8 +192,9 @@ def check_value(ai, value):
 
 def _split(data):
     """(AI, value) pairs of an element string (FNC1 as GS, no prefix)."""
-    if HRI.match(data):
-        parts = HRI.split(data)
+    if HRI.match(data.lstrip()):
+        # typed human-readable form "(01)...(10)...": blanks are layout
+        parts = HRI.split(re.sub(r"\s+", "", data))
         if parts[0]:
             raise GS1Error("syntax", value=data)
         return list(zip(parts[1::2], parts[2::2], strict=True))
@@ -267,10 +268,10 @@ def _matches(pattern, ai):
 def check_associations(ais):
     """GS1's invalid pairs and mandatory associations over a scan's AIs."""
     present = set(ais)
-    for ai in ais:
+    for ai in sorted(present):
         spec = AI_TABLE[ai]
         for pattern in spec["ex"]:
-            for other in present - {ai}:
+            for other in sorted(present - {ai}):
                 if _matches(pattern, other):
                     raise GS1Error("invalid_pair", ai=ai, other=other)
         for alternatives in spec["req"]:
