@@ -40,6 +40,7 @@
         "report/stock_lot_supplier_scorecard_views.xml",
         "report/report_lot_label.xml",
         "wizard/stock_lot_trace_export_views.xml",
+        "wizard/stock_lot_epcis_import_views.xml",
         "views/stock_lot_recall_views.xml",
         "wizard/stock_lot_trace_report_views.xml",
         "wizard/stock_lot_hold_wizard_views.xml",

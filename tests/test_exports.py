@@ -3,6 +3,7 @@
 """EPCIS 2.0 and FSMA 204 exports read back as a trading partner's system, a
 GS1 validator or the FDA would read them."""
 
+import base64
 import copy
 import io
 import json
@@ -11,9 +12,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import openpyxl
+from biip.checksums import gs1_standard_check_digit
 from epcis_event_hash_generator import hash_generator, json_to_py
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.addons.lot_traceability.wizard.stock_lot_trace_export_fsma import (
     FSMA_COLUMNS,
 )
@@ -391,3 +393,128 @@ class TestFsmaSpreadsheet(ExportCase):
             ("Manufacturing Order", self.production.name),
         )
         self.assertIsNone(row["previous_name"])
+
+
+class TestEpcisImport(ExportCase):
+    """A round trip: what one company exports, another imports on a receipt."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shipped = json.loads(cls.export(cls, "epcis"))
+        cls.buyer = cls.env["res.company"].create({"name": "Buyer Foods"})
+        cls.env.user.company_ids |= cls.buyer
+        cls.benv = cls.env(
+            context=dict(cls.env.context, allowed_company_ids=cls.buyer.ids)
+        )
+        f = cls.bflows = Flows(cls.benv, cls.buyer)
+        cls.btomato = f.product(
+            "Tomatoes (bought)", uom=cls.env.ref("uom.product_uom_kgm")
+        )
+        cls.btomato.barcode = TOMATO_GTIN
+        cls.bsauce = f.product("Sauce (bought)")
+        cls.bsauce.barcode = "4006381333931"
+        cls.vendor = f.partner("Our supplier")
+        # the buyer numbers its own lots; the seller's stay supplier lots
+        cls.benv["stock.lot.numbering.rule"].create(
+            {
+                "name": "Buyer lots",
+                "scope": "company",
+                "pattern": "B-{SEQ:4}",
+                "company_id": cls.buyer.id,
+            }
+        )
+
+    def buyer_receipt(self, *products):
+        picking = self.benv["stock.picking"].create(
+            {
+                "picking_type_id": self.bflows.warehouse.in_type_id.id,
+                "partner_id": self.vendor.id,
+                "location_id": self.bflows.supplier_location.id,
+                "location_dest_id": self.bflows.stock.id,
+                "company_id": self.buyer.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": p.name,
+                            "product_id": p.id,
+                            "product_uom_qty": 1,
+                            "product_uom": p.uom_id.id,
+                            "location_id": self.bflows.supplier_location.id,
+                            "location_dest_id": self.bflows.stock.id,
+                            "company_id": self.buyer.id,
+                        }
+                    )
+                    for p in products
+                ],
+            }
+        )
+        picking.action_confirm()
+        return picking
+
+    def test_round_trip_carries_every_lot_and_quantity(self):
+        # the seller's sauce has a GTIN too: both shipments are GS1 classes
+        self.sauce.barcode = "4006381333931"
+        document = json.loads(self.export("epcis"))
+        picking = self.buyer_receipt(self.btomato, self.bsauce)
+        result = picking.import_epcis(json.dumps(document))
+        self.assertEqual(result["unmatched"], [])
+        self.assertEqual(result["ignored_events"], 2)  # receiving, transformation
+        self.assertEqual(
+            sorted(
+                (ml.product_id, ml.supplier_lot_name, ml.quantity)
+                for ml in picking.move_line_ids
+            ),
+            sorted(
+                [(self.btomato, "SRF-2611-A", 30.0), (self.bsauce, "SAUCE-1", 12.0)]
+            ),
+        )
+        self.assertIs(picking.button_validate(), True)
+        self.assertEqual(
+            set(picking.move_line_ids.lot_id.mapped("supplier_lot_name")),
+            {"SRF-2611-A", "SAUCE-1"},
+        )
+
+    def test_unmatched_lots_are_reported_not_guessed(self):
+        picking = self.buyer_receipt(self.btomato)
+        result = picking.import_epcis(json.dumps(self.shipped))
+        # the seller's sauce has no GTIN (a private URN), the tomato matches
+        self.assertEqual([r["lot"] for r in result["matched"]], ["SRF-2611-A"])
+        self.assertEqual(len(result["unmatched"]), 1)
+        self.assertIn("GTIN", result["unmatched"][0]["reason"])
+        wizard = self.benv["stock.lot.epcis.import"].create(
+            {
+                "picking_id": picking.id,
+                "document": base64.b64encode(json.dumps(self.shipped).encode()),
+                "filename": "asn.jsonld",
+            }
+        )
+        wizard.action_import()
+        self.assertIn("SRF-2611-A", wizard.report)
+        self.assertIn("Not matched", wizard.report)
+
+    def test_bad_documents_are_refused_clearly(self):
+        picking = self.buyer_receipt(self.btomato)
+        with self.assertRaisesRegex(UserError, "not valid JSON"):
+            picking.import_epcis("{not json")
+        with self.assertRaisesRegex(UserError, "epcisBody.eventList"):
+            picking.import_epcis('{"type": "EPCISDocument"}')
+        self.assertFalse(picking.move_line_ids.filtered("supplier_lot_name"))
+
+    def test_third_party_lgtin_document(self):
+        """openepcis' ObjectEvent with every field (Apache-2.0): its lot is an
+        EPC class URN (urn:epc:class:lgtin:4012345.012345.998877), 200 KGM."""
+        path = OPENEPCIS / "valid" / "ObjectEvent_all_possible_fields.json"
+        document = json.loads(path.read_text())
+        for event in document["epcisBody"]["eventList"]:
+            event["bizStep"] = "shipping"  # the same event, seen as a shipment
+        digits = "0" + "4012345" + "12345"  # indicator, company prefix, item
+        gtin = digits + str(gs1_standard_check_digit(digits))
+        self.btomato.barcode = gtin
+        picking = self.buyer_receipt(self.btomato)
+        result = picking.import_epcis(document)
+        self.assertEqual(
+            [(r["lot"], r["quantity"], r["uom"]) for r in result["matched"]],
+            [("998877", 200.0, "kg")],
+        )
+        self.assertEqual(picking.move_line_ids.supplier_lot_name, "998877")

@@ -248,13 +248,15 @@ class BarcodeNomenclature(models.Model):
         for length in (13, 12, 8):
             if gtin[: 14 - length] == "0" * (14 - length):
                 candidates.append(gtin[14 - length :])
+        # this company's products (barcodes are unique per company only)
+        company = [("company_id", "in", [self.env.company.id, False])]
         product = self.env["product.product"].search(
-            [("barcode", "in", candidates)], limit=1
+            [("barcode", "in", candidates), *company], limit=1
         )
         if product:
             return {"product": product}
         packaging = self.env["product.packaging"].search(
-            [("barcode", "in", candidates)], limit=1
+            [("barcode", "in", candidates), *company], limit=1
         )
         if packaging:
             return {"product": packaging.product_id, "packaging": packaging}

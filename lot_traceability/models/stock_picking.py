@@ -47,6 +47,26 @@ class StockPicking(models.Model):
             lots, config=False
         )
 
+    def action_open_epcis_import(self):
+        """The wizard that fills this receipt from the supplier's EPCIS."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Import EPCIS"),
+            "res_model": "stock.lot.epcis.import",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_picking_id": self.id},
+        }
+
+    def import_epcis(self, content):
+        """RPC: fill this receipt from a supplier's EPCIS 2.0 shipping events
+        (the JSON document as text); returns what matched and what did not
+        (see ``stock.lot.epcis.import._import_on``)."""
+        self.ensure_one()
+        self.check_access("write")
+        return self.env["stock.lot.epcis.import"]._import_on(self, content)
+
     def _compute_gs1_scan(self):
         self.gs1_scan = False
 
