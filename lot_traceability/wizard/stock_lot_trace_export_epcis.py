@@ -32,7 +32,7 @@ def dl_quote(value):
 
 
 class StockLotTraceExport(models.TransientModel):
-    _inherit = "stock.lot.trace.export"
+    _inherit = "stock.lot.trace.export"  # pylint: disable=R8180
 
     def _epcis_urn(self, kind, *parts):
         uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")

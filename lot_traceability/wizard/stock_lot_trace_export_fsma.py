@@ -114,7 +114,7 @@ DATE_KEYS = {"date_received", "date_shipped", "date_transformed"}
 
 
 class StockLotTraceExport(models.TransientModel):
-    _inherit = "stock.lot.trace.export"
+    _inherit = "stock.lot.trace.export"  # pylint: disable=R8180
 
     @staticmethod
     def _address(partner):
