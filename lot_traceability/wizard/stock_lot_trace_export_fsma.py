@@ -140,10 +140,10 @@ class StockLotTraceExport(models.TransientModel):
         """The first reference known for the lot code source: FDA food facility
         registration number, GLN, web address."""
         for record in records:
-            if record and record.fda_ffrn:
+            if record and getattr(record, "fda_ffrn", False):
                 return f"FDA FFRN {record.fda_ffrn}"
         for record in records:
-            if record and record.gln:
+            if record and getattr(record, "gln", False):
                 return f"GLN {record.gln}"
         for record in records:
             if record and getattr(record, "website", False):
