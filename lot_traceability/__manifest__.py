@@ -23,12 +23,15 @@
         # lot numbering, supplier lots, GS1 scanning (issue 4)
         "barcodes_gs1_nomenclature",
     ],
+    # GS1 DataMatrix on lot labels: BWIPP through treepoem and ghostscript
+    "external_dependencies": {"python": ["treepoem"], "bin": ["gs"]},
     "data": [
         "security/lot_traceability_groups.xml",
         "security/ir.model.access.csv",
         "security/lot_traceability_security.xml",
         "data/stock_lot_hold_data.xml",
         "data/stock_lot_recall_data.xml",
+        "data/uom_data.xml",
         "views/stock_lot_views.xml",
         "views/stock_lot_hold_views.xml",
         "views/stock_hold_config_views.xml",
@@ -37,6 +40,7 @@
         "report/stock_lot_supplier_scorecard_views.xml",
         "report/report_lot_label.xml",
         "wizard/stock_lot_trace_export_views.xml",
+        "wizard/stock_lot_epcis_import_views.xml",
         "views/stock_lot_recall_views.xml",
         "views/stock_lot_trace_screen_views.xml",
         "wizard/stock_lot_hold_wizard_views.xml",
@@ -49,6 +53,7 @@
         "security/stock_lot_event_security.xml",
         "data/stock_lot_event_data.xml",
         "views/stock_lot_event_views.xml",
+        "views/gs1_identifier_views.xml",
         "views/lot_traceability_menus.xml",
         "views/lot_signature_attempt_views.xml",
     ],

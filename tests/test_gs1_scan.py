@@ -63,7 +63,7 @@ class Gs1Case(LotTraceabilityCase):
 class TestGs1Parsing(Gs1Case):
     def test_full_label(self):
         scan = self.parse(
-            f"]C101{GTIN}17271231152712151126110110ABC-123{GS}21SN1{GS}3712"
+            f"]C101{GTIN}17271231152712151126110110ABC-123{GS}21SN1{GS}3012"
         )
         self.assertEqual(scan["product"], self.tomato)
         self.assertEqual(scan["lot"], "ABC-123")
@@ -71,7 +71,7 @@ class TestGs1Parsing(Gs1Case):
         self.assertEqual(scan["expiration_date"], date(2027, 12, 31))
         self.assertEqual(scan["use_date"], date(2027, 12, 15))
         self.assertEqual(scan["production_date"], date(2026, 11, 1))
-        self.assertEqual(scan["quantity"], 12)
+        self.assertEqual(scan["count"], 12)
 
     def test_ai_11_and_16_rules_exist(self):
         scan = self.parse(f"01{GTIN}112611011627013110LOT")
@@ -91,8 +91,9 @@ class TestGs1Parsing(Gs1Case):
     def test_gtin_14_finds_an_ean_13_product_and_weight_converts(self):
         scan = self.parse(f"010{EAN13}3102000525")
         self.assertEqual(scan["product"], self.tomato_kg)
-        self.assertEqual(scan["quantity"], 5.25)
-        self.assertEqual(scan["quantity_uom"], self.env.ref("uom.product_uom_kgm"))
+        self.assertEqual(
+            scan["measures"], [(5.25, self.env.ref("uom.product_uom_kgm"))]
+        )
 
     def test_day_00_is_last_day_and_flagged(self):
         scan = self.parse(f"01{GTIN}1728020010L1")
@@ -104,22 +105,90 @@ class TestGs1Parsing(Gs1Case):
             self.parse(barcode)
 
     def test_refusals(self):
-        self.assertRefused(f"01{GTIN}10{GS}17271231", r"lot number \(AI 10\) is empty")
-        self.assertRefused(f"01{GTIN}10", r"AI 10\) is empty")
+        self.assertRefused(f"01{GTIN}10{GS}17271231", r"\(10\) BATCH/LOT has ''")
+        self.assertRefused(f"01{GTIN}10", r"\(10\) BATCH/LOT has ''")
         self.assertRefused(f"01{GTIN}17271301", r"month 13 does not exist")
         self.assertRefused(f"01{GTIN}17270015", r"month 00 does not exist")
-        self.assertRefused(f"01{GTIN}17270230", r"day 30 does not exist in month 02")
+        self.assertRefused(f"01{GTIN}17270230", r"day 30 does not exist")
         self.assertRefused(f"01{GTIN}17271301", r"^(?!.*Traceback)")
-        self.assertRefused(
-            f"01{GTIN}10ABC17271231", r"ambiguous.*ABC17271231.*\(10\).*FNC1"
-        )
         self.assertRefused("0104006381333948", r"GTIN 04006381333948")
-        self.assertRefused("0109506000134360", r"check digit of GTIN 09506000134360")
+        self.assertRefused(
+            "0109506000134360", r"check digit of \(01\) GTIN 09506000134360 is wrong"
+        )
         self.assertRefused("", r"empty")
-        self.assertRefused("hello world", r"' '")
-        self.assertRefused("hello", r"not a GS1-128")
-        self.assertRefused(f"01{GTIN}10A{GS}10B", r"AI \(10\) appears twice")
-        self.assertRefused(f"01{GTIN}30", r"count|something wrong")
+        self.assertRefused("hello world", r"does not start with a GS1 Application")
+        self.assertRefused("hello", r"does not start with a GS1 Application")
+        self.assertRefused(f"01{GTIN}10A{GS}10B", r"\(10\) BATCH/LOT appears twice")
+        self.assertRefused(f"01{GTIN}30", r"\(30\) VAR. COUNT has ''")
+        # GS1's invalid pairs and mandatory associations
+        self.assertRefused(f"01{GTIN}02{GTIN}", r"\(02\) CONTENT together with \(01\)")
+        self.assertRefused(f"01{GTIN}3712", r"\(01\) GTIN together with \(37\)")
+        self.assertRefused("10LOT-ONLY", r"\(10\) BATCH/LOT needs \(01 or 02")
+        self.assertRefused(
+            f"01{GTIN}3102000100{GS}3103000200", r"together with \(3103\)"
+        )
+        self.assertRefused(f"01{GTIN}7003271231{GS}10L", r"\(7003\).*10 to 10")
+        self.assertRefused(f"01{GTIN}70032712312461", r"not a time of day")
+
+    def test_lot_at_the_end_is_taken_as_it_is(self):
+        """GS1 needs no separator after the last element: what follows AI 10
+        up to the end is the lot, even when it reads like other elements."""
+        self.assertEqual(self.parse(f"01{GTIN}10ABC17271231")["lot"], "ABC17271231")
+        scan = self.parse(f"01{GTIN}1727123110471125010")
+        self.assertEqual(scan["lot"], "471125010")
+        self.assertEqual(scan["expiration_date"], date(2027, 12, 31))
+
+    def test_unknown_ais_are_skipped_by_their_length_rules(self):
+        # 400 order number, 422 origin, 7003 expiry time, 90 internal data
+        scan = self.parse(
+            f"01{GTIN}400PO-77{GS}422250{GS}1727123170032712311530{GS}90X{GS}10LOT-9"
+        )
+        self.assertEqual(scan["product"], self.tomato)
+        self.assertEqual(scan["lot"], "LOT-9")
+        self.assertEqual(scan["expiration_date"], date(2027, 12, 31))
+        self.assertEqual(
+            [ai for ai, __ in scan["elements"]],
+            ["01", "400", "422", "17", "7003", "90", "10"],
+        )
+
+    def test_weight_and_count_on_one_label(self):
+        scan = self.parse(f"01{GTIN}3102000525{GS}3012{GS}10L")
+        self.assertEqual(scan["count"], 12)
+        self.assertEqual(
+            scan["measures"], [(5.25, self.env.ref("uom.product_uom_kgm"))]
+        )
+        Nomenclature = self.Nomenclature
+        self.assertEqual(
+            Nomenclature._lt_scan_quantity(scan, self.tomato, self.tomato.uom_id), 12
+        )
+        kg = self.env.ref("uom.product_uom_kgm")
+        self.assertEqual(Nomenclature._lt_scan_quantity(scan, self.tomato_kg, kg), 5.25)
+        gram = self.env.ref("uom.product_uom_gram")
+        self.assertEqual(
+            Nomenclature._lt_scan_quantity(scan, self.tomato_kg, gram), 5250
+        )
+
+    def test_digital_link(self):
+        scan = self.parse(
+            f"https://id.gs1.org/01/{GTIN}/10/AB%2F7?17=271231&3102=000525"
+        )
+        self.assertEqual(scan["product"], self.tomato)
+        self.assertEqual(scan["lot"], "AB/7")
+        self.assertEqual(scan["expiration_date"], date(2027, 12, 31))
+        self.assertEqual(scan["measures"][0][0], 5.25)
+        # any domain, a path prefix, GTIN-13 in the URI, non-GS1 parameters
+        scan = self.parse(
+            f"]Q3https://example.com/shop/01/{EAN13}/10/X1?linkType=gs1:pip&17=280100"
+        )
+        self.assertEqual(scan["product"], self.tomato_kg)
+        self.assertEqual(scan["expiration_date"], date(2028, 1, 31))
+        self.assertRefused("https://example.com/products/42", r"not a GS1 Digital Link")
+        self.assertRefused(
+            f"https://id.gs1.org/01/{GTIN}/21/S1/10/L1",
+            r"not in GS1 Digital Link order",
+        )
+        self.assertRefused(f"https://id.gs1.org/01/{GTIN[:-1]}0/10/L1", r"check digit")
+        self.assertRefused(f"https://id.gs1.org/01/{GTIN}?17=271301", r"month 13")
 
     def test_unknown_gtin_names_it(self):
         with self.assertRaises(UserError) as caught:
@@ -145,7 +214,7 @@ class TestGs1Receipt(Gs1Case):
         )
         picking = open_receipt(self.flows, self.supplier, self.tomato, 24)
         planned = picking.move_line_ids
-        self.scan(picking, f"]C101{GTIN}1727123111261101" f"10SRF-1{GS}3712")
+        self.scan(picking, f"]C101{GTIN}1727123111261101" f"10SRF-1{GS}3012")
         self.assertEqual(picking.move_line_ids, planned)
         self.assertEqual(planned.quantity, 12)
         self.assertEqual(planned.supplier_lot_name, "SRF-1")
@@ -153,7 +222,7 @@ class TestGs1Receipt(Gs1Case):
         self.assertEqual(str(planned.production_date), "2026-11-01")
         self.assertTrue(planned.picked)
         # same label again: the same line grows
-        self.scan(picking, f"01{GTIN}1727123110SRF-1{GS}3712")
+        self.scan(picking, f"01{GTIN}1727123110SRF-1{GS}3012")
         self.assertEqual(planned.quantity, 24)
         # another supplier lot: a new line; no quantity AI: one unit
         self.scan(picking, f"01{GTIN}17280131#10SRF-2")
@@ -170,15 +239,21 @@ class TestGs1Receipt(Gs1Case):
         )
 
     def test_scan_of_a_product_not_on_the_receipt_adds_it(self):
-        picking = open_receipt(self.flows, self.supplier, self.tomato, 5)
-        self.scan(picking, f"010{EAN13}3102000200")
-        move = picking.move_ids.filtered(lambda m: m.product_id == self.tomato_kg)
-        self.assertEqual(move.quantity, 2.0)
-        self.assertEqual(move.product_uom, self.env.ref("uom.product_uom_kgm"))
+        for how in ("form", "rpc"):
+            picking = open_receipt(self.flows, self.supplier, self.tomato, 5)
+            if how == "form":
+                self.scan(picking, f"010{EAN13}3102000200{GS}10NEW-1")
+            else:
+                picking.gs1_scan = f"010{EAN13}3102000200{GS}10NEW-1"
+            move = picking.move_ids.filtered(lambda m: m.product_id == self.tomato_kg)
+            self.assertEqual(move.quantity, 2.0, how)
+            self.assertEqual(move.product_uom, self.env.ref("uom.product_uom_kgm"))
+            self.assertEqual(move.move_line_ids.supplier_lot_name, "NEW-1", how)
+            self.assertIn(move.state, ("confirmed", "assigned"), how)
 
     def test_day_00_is_noted_on_the_receipt(self):
         picking = open_receipt(self.flows, self.supplier, self.tomato, 5)
-        self.scan(picking, f"01{GTIN}1727020010L1")
+        picking.gs1_scan = f"01{GTIN}1727020010L1"  # over RPC: a note
         self.assertIn("day 00", picking.message_ids[0].body)
         self.assertEqual(
             str(picking.move_line_ids.expiration_date.date()), "2027-02-28"
@@ -192,7 +267,8 @@ class TestGs1Receipt(Gs1Case):
             f"01{GTIN}10{GS}17271231",
             f"01{GTIN}17271301",
             f"01{GTIN}17270230",
-            f"01{GTIN}10ABC17271231",
+            f"01{GTIN}0209506000134369",  # invalid pair
+            f"01{GTIN}3712",  # invalid pair
             "0104006381333948",
             f"01{GTIN}3102000525",  # kilograms for a product counted in units
             "10LOT-ONLY",  # no product
@@ -207,7 +283,7 @@ class TestGs1Receipt(Gs1Case):
         picking = open_receipt(self.flows, self.supplier, self.tomato, 5)
         with Form(picking.move_ids, view="stock.view_stock_move_operations") as move:
             with move.move_line_ids.edit(0) as line:
-                line.gs1_scan = f"]d201{GTIN}1727063010LINE-LOT{GS}375"
+                line.gs1_scan = f"]d201{GTIN}1727063010LINE-LOT{GS}305"
         line = picking.move_line_ids
         self.assertEqual(line.supplier_lot_name, "LINE-LOT")
         self.assertEqual(line.quantity, 5)
@@ -219,6 +295,40 @@ class TestGs1Receipt(Gs1Case):
             with move.move_line_ids.edit(0) as line_form:
                 line_form.gs1_scan = f"010{EAN13}10X"
         self.assertEqual(picking.move_line_ids.supplier_lot_name, "LINE-LOT")
+
+    def test_scan_fills_the_form_before_saving(self):
+        """A scanner user sees the line filled as soon as the label is read."""
+        self.tomato_kg.use_expiration_date = True
+        self.env["stock.lot.numbering.rule"].create(
+            {
+                "name": "Bulk tomatoes",
+                "product_tmpl_ids": [self.tomato_kg.product_tmpl_id.id],
+                "pattern": "TB-{SEQ:4}",
+            }
+        )
+        picking = open_receipt(self.flows, self.supplier, self.tomato_kg, 5)
+        form = Form(picking)
+        form.gs1_scan = f"]C1010{EAN13}172712313102000725{GS}10SRF-FORM"
+        self.assertFalse(form.gs1_scan)
+        self.assertEqual(form.move_ids_without_package.edit(0).quantity, 7.25)
+        # nothing written before saving
+        self.assertFalse(picking.move_line_ids.supplier_lot_name)
+        form.save()
+        line = picking.move_line_ids
+        self.assertEqual((line.supplier_lot_name, line.quantity), ("SRF-FORM", 7.25))
+        self.assertEqual(str(line.expiration_date.date()), "2027-12-31")
+        self.assertTrue(line.picked)
+        self.assertIs(picking.button_validate(), True)
+        self.assertEqual(line.lot_id.supplier_lot_name, "SRF-FORM")
+
+    def test_day_00_warns_in_the_form(self):
+        picking = open_receipt(self.flows, self.supplier, self.tomato, 5)
+        result = picking.onchange(
+            {"gs1_scan": f"01{GTIN}1727020010L1"},
+            ["gs1_scan"],
+            {"gs1_scan": {}, "move_ids": {}},
+        )
+        self.assertIn("day 00", result["warning"]["message"])
 
     def test_scan_field_is_on_the_receipt_form(self):
         picking = open_receipt(self.flows, self.supplier, self.tomato, 5)
@@ -262,8 +372,8 @@ def valid_labels(draw):
     expected["lot"] = variable[0][1]
     if draw(st.booleans()):
         count = draw(st.integers(1, 99999999))
-        variable.append(("37", str(count)))
-        expected["quantity"] = count
+        variable.append(("30", str(count)))
+        expected["count"] = count
     variable = draw(st.permutations(variable))
     fnc1 = draw(st.sampled_from([GS, "#", "Alt029"]))
     prefix = draw(st.sampled_from(["", "]C1", "]d2", "]Q3"]))
@@ -308,7 +418,8 @@ class TestGs1Properties(Gs1Case):
         expected.pop("product")
         scan.pop("gtin")
         scan.pop("day_00")
-        scan.pop("quantity_uom", None)
+        scan.pop("elements")
+        self.assertEqual(scan.pop("measures"), [])
         self.assertEqual(scan, expected)
 
     @settings(

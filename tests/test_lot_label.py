@@ -81,3 +81,19 @@ class TestLotLabel(LotTraceabilityCase):
         self.assertEqual(
             action["context"]["active_ids"], production.lot_producing_id.ids
         )
+
+    def test_one_page_per_lot_and_the_label_scans_back(self):
+        from PyPDF2 import PdfReader
+
+        other = self.flows.lot(self.product, "OIL-78")
+        pdf = render_pdf(
+            self.env, "lot_traceability.action_report_lot_label", (self.lot | other).ids
+        )
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        self.assertEqual(len(pages), 2)
+        self.assertIn("OIL-77", pages[0].extract_text())
+        self.assertIn("OIL-78", pages[1].extract_text())
+        # what the DataMatrix carries reads back as this product and lot
+        element_string = self.Label._label(other)["element_string"]
+        scan = self.env["barcode.nomenclature"]._lt_parse_gs1_scan(element_string)
+        self.assertEqual((scan["product"], scan["lot"]), (self.product, "OIL-78"))

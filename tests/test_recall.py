@@ -4,16 +4,14 @@
 
 import csv
 import io
-import json
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import openpyxl
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.addons.lot_traceability.wizard.stock_lot_trace_export import (
-    EPCIS_CONTEXT,
+from odoo.addons.lot_traceability.wizard.stock_lot_trace_export_fsma import (
     FSMA_HEADERS,
 )
 from odoo.exceptions import UserError
@@ -28,11 +26,6 @@ CUSTOMERS = {
     "FreshWay Supermarkets",
     "Corner Deli",
 }
-# CBV 2.0 business steps (the ones an export may use)
-BIZ_STEPS = {"receiving", "shipping", "commissioning"}
-ISO_TIME = re.compile(
-    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
-)
 
 
 def attachment_of(env, action):
@@ -275,51 +268,6 @@ class TestRecallMassBalance(LotTraceabilityCase):
             {("MB Customer One", 30, 5), ("MB Customer Two", 20, 0)},
         )
 
-    def test_fsma_204_spreadsheet(self):
-        recall = self.recall()
-        export = self.env["stock.lot.trace.export"].create(
-            {"recall_id": recall.id, "file_format": "fsma_xlsx"}
-        )
-        sheet = openpyxl.load_workbook(
-            io.BytesIO(attachment_of(self.env, export.action_export()).raw)
-        ).active
-        rows = list(sheet.values)
-        self.assertEqual(list(rows[0]), FSMA_HEADERS)
-        self.assertEqual(sheet.auto_filter.ref.split(":")[0], "A1")  # sortable
-        events = {(row[0], row[1], row[3], row[5]) for row in rows[1:]}
-        self.assertEqual(
-            events,
-            {
-                ("Receiving", "COCOA-1", 100, "MB Supplier"),
-                ("Shipping", "COCOA-1", 30, "MB Customer One"),
-                ("Shipping", "COCOA-1", 20, "MB Customer Two"),
-                ("Transformation", "CHOC-1", 5, None),
-            },
-        )
-        transformation = next(row for row in rows[1:] if row[0] == "Transformation")
-        self.assertEqual(transformation[13], "COCOA-1")
-        self.assertEqual(transformation[14], "10 Units")
-        self.assertIsInstance(rows[1][9], datetime)  # real dates, sortable
-        # the same for a period, as CSV
-        export = self.env["stock.lot.trace.export"].create(
-            {
-                "date_from": fields.Date.today() - timedelta(days=1),
-                "date_to": fields.Date.today(),
-                "file_format": "fsma_csv",
-            }
-        )
-        content = attachment_of(self.env, export.action_export()).raw.decode(
-            "utf-8-sig"
-        )
-        table = list(csv.reader(io.StringIO(content)))
-        self.assertEqual(table[0], FSMA_HEADERS)
-        self.assertIn(("Receiving", "COCOA-1"), {(row[0], row[1]) for row in table[1:]})
-        # customer return: a receiving event from the customer
-        self.assertIn(
-            ("Receiving", "COCOA-1", "5.0", "MB Customer One"),
-            {(row[0], row[1], row[3], row[5]) for row in table[1:]},
-        )
-
     def test_long_period_exported_in_background(self):
         self.env["ir.config_parameter"].set_param(
             "lot_traceability.export_background_lines", 0
@@ -350,51 +298,6 @@ class TestRecallMassBalance(LotTraceabilityCase):
         content = message.attachment_ids.raw.decode("utf-8-sig")
         self.assertEqual(next(csv.reader(io.StringIO(content))), FSMA_HEADERS)
         self.assertIn("COCOA-1", content)
-
-    def test_epcis_document_structure(self):
-        self.product.barcode = "4006381333931"  # a GTIN-13
-        recall = self.recall()
-        export = self.env["stock.lot.trace.export"].create(
-            {"recall_id": recall.id, "file_format": "epcis"}
-        )
-        document = json.loads(attachment_of(self.env, export.action_export()).raw)
-        self.assertIn(EPCIS_CONTEXT, document["@context"])
-        self.assertEqual(document["type"], "EPCISDocument")
-        self.assertEqual(document["schemaVersion"], "2.0")
-        self.assertRegex(document["creationDate"], ISO_TIME)
-        events = document["epcisBody"]["eventList"]
-        self.assertIsInstance(events, list)
-        kinds = {}
-        for event in events:
-            self.assertIn(event["type"], ("ObjectEvent", "TransformationEvent"))
-            self.assertRegex(event["eventTime"], ISO_TIME)
-            self.assertRegex(event["eventTimeZoneOffset"], r"^[+-]\d{2}:\d{2}$")
-            self.assertIn(event["bizStep"], BIZ_STEPS)
-            lists = (
-                [event["quantityList"]]
-                if event["type"] == "ObjectEvent"
-                else [event["inputQuantityList"], event["outputQuantityList"]]
-            )
-            if event["type"] == "ObjectEvent":
-                self.assertIn(event["action"], ("ADD", "OBSERVE", "DELETE"))
-            for quantities in lists:
-                for quantity in quantities:
-                    self.assertIsInstance(quantity["epcClass"], str)
-                    self.assertIsInstance(quantity["quantity"], (int, float))
-            kinds.setdefault(event["bizStep"], []).append(event)
-        self.assertEqual(len(kinds["receiving"]), 1)
-        self.assertEqual(len(kinds["shipping"]), 2)
-        transformation = kinds["commissioning"][0]
-        self.assertEqual(
-            transformation["inputQuantityList"][0]["epcClass"],
-            "https://id.gs1.org/01/04006381333931/10/COCOA-1",
-        )
-        self.assertTrue(
-            transformation["outputQuantityList"][0]["epcClass"].startswith(
-                "urn:lot-traceability:"
-            )
-        )
-        self.assertEqual(transformation["ilmd"]["cbvmda:lotNumber"], "CHOC-1")
 
     def test_scheduled_exercise(self):
         self.env.company.lot_recall_exercise_months = 6

@@ -24,7 +24,13 @@ ADDON = pathlib.Path(__file__).resolve().parent.parent / "lot_traceability"
 # here after checking it checks the caller's rights itself.
 CLIENT_CALLABLE = {
     "mrp.production": {"action_trace_lots", "action_print_lot_labels"},
-    "stock.picking": {"action_trace_lots", "action_print_lot_labels"},
+    "stock.picking": {
+        "action_trace_lots",
+        "action_print_lot_labels",
+        "action_open_epcis_import",
+        "import_epcis",
+    },
+    "stock.lot.epcis.import": {"action_import"},
     "stock.lot": {
         "action_new_recall",
         "action_print_dossier",

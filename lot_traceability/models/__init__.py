@@ -37,3 +37,7 @@ from . import stock_lot_ledger
 from . import stock_lot_event
 from . import ir_actions_report
 from . import ir_module_module
+
+# GS1 identifiers and UN/CEFACT units (standards)
+from . import res_partner
+from . import uom_uom

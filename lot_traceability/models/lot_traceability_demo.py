@@ -8,7 +8,7 @@ calls :meth:`LotTraceabilityDemo._load_demo_scenario` for that, so the stock
 move lines, quants and manufacturing consume/produce links are Odoo's own.
 """
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 
 # (supplier, product, [(internal lot, supplier lot, quantity)])
@@ -70,6 +70,12 @@ DELIVERIES = [
 ]
 RETURN = ("partner_bella_cucina", "SAUCE-26-0001", 5.0)
 SCRAP = ("SAUCE-26-0002", 2.0)
+# GS1 identifiers of the demo company and its site (GS1 test prefix 0950600)
+COMPANY_GLN = "0950600000101"
+WAREHOUSE_GLN = "0950600000118"
+COMPANY_FFRN = "19876543210"
+# the demo Quality Manager who signs the release (login quality / quality)
+SIGNER_PASSWORD = "quality"
 
 
 class LotTraceabilityDemo(models.AbstractModel):
@@ -125,6 +131,46 @@ class LotTraceabilityDemo(models.AbstractModel):
         self._demo_return(deliveries[customer], lot_name, quantity)
         lot_name, quantity = SCRAP
         self._demo_scrap(warehouse, self._lot(lot_name), quantity)
+        self._demo_documents(warehouse)
+
+    def _demo_documents(self, warehouse):
+        """What the auditor documents show on the demo: GLNs, a lot on hold, a
+        lot held and released with a signature (four eyes), a completed mock
+        recall. Uses the public hold and recall methods only."""
+        self.env.company.write({"gln": COMPANY_GLN, "fda_ffrn": COMPANY_FFRN})
+        warehouse.gln = WAREHOUSE_GLN
+        Hold = self.env["stock.lot.hold"]
+        Hold._hold_lots(
+            self._lot("SALT-26-0001"),
+            "lot_traceability.hold_reason_supplier_notice",
+            "Atlantic Salt notice on ASC-7781: moisture above specification, "
+            "awaiting the laboratory's results.",
+        )
+        released = Hold._hold_lots(
+            self._lot("JAR-26-0001"),
+            "lot_traceability.hold_reason_qc_pending",
+            "Incoming inspection of glass jars CGP-55-0912.",
+        )
+        signer = self._ref("user_quality_manager")
+        decision = (
+            self.env["stock.lot.hold.decision"]
+            .with_user(signer)
+            .create(
+                {
+                    "hold_id": released.id,
+                    "decision": "release",
+                    "note": "Inspection passed: 50 jars checked, no defect.",
+                    "password": SIGNER_PASSWORD,
+                }
+            )
+        )
+        decision.action_confirm()
+        recall = self.env["stock.lot.recall"].create(
+            {"lot_ids": [Command.set(self._lot("TOM-26-0001").ids)], "kind": "mock"}
+        )
+        recall.action_run()
+        recall.customer_ids.write({"verified": True})
+        recall.action_mark_complete()
 
     def _demo_set_lines(self, move, lots):
         """Replace the move's lines by one picked line per (lot or None, quantity)."""

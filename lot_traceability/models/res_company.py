@@ -29,3 +29,11 @@ class ResCompany(models.Model):
         "the audit trail by mail every day: a copy outside the database that "
         "proves later that no entry was deleted or re-chained.",
     )
+    gln = fields.Char(
+        related="partner_id.gln",
+        readonly=False,
+        help="GS1 Global Location Number of the company: the party (pgln) and, "
+        "when its warehouses and locations have none, the place (sgln) of its "
+        "EPCIS events.",
+    )
+    fda_ffrn = fields.Char(related="partner_id.fda_ffrn", readonly=False)

@@ -1,7 +1,9 @@
 # Copyright 2026 lot_traceability contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
-from odoo import _, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from .gs1_gln import check_gln
 
 # Changing these on a location that holds stock of a held lot would move that
 # stock somewhere else (another parent, a customer or scrap location) without
@@ -11,6 +13,17 @@ LOCATION_FIELDS = {"location_id", "usage", "scrap_location", "company_id", "acti
 
 class StockLocation(models.Model):
     _inherit = "stock.location"
+
+    gln = fields.Char(
+        string="GLN",
+        size=13,
+        help="GS1 Global Location Number of this place: the read point and "
+        "business location of EPCIS events here (else the warehouse's GLN).",
+    )
+
+    @api.constrains("gln")
+    def _check_gln(self):
+        check_gln(self)
 
     def write(self, vals):
         if (

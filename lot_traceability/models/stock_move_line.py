@@ -206,9 +206,19 @@ class StockMoveLine(models.Model):
             barcode, line.gs1_scan = line.gs1_scan, False
             line._apply_gs1_scan(barcode)
 
-    def _apply_gs1_scan(self, barcode):
-        """Fill this line from a GS1 label; everything is checked before
-        anything is written."""
+    @api.onchange("gs1_scan")
+    def _onchange_gs1_scan(self):
+        """The scan fills the line on screen at once, saved with it."""
+        if not self.gs1_scan:
+            return None
+        barcode, self.gs1_scan = self.gs1_scan, False
+        scan = self._apply_gs1_scan(barcode, note=False)
+        return self.picking_id._day_00_warning(scan)
+
+    def _apply_gs1_scan(self, barcode, note=True):
+        """Fill this line from a GS1 label (element string or Digital Link
+        URI); everything is checked before anything is written. Returns the
+        scan."""
         self.ensure_one()
         if self.state in ("done", "cancel"):
             raise UserError(
@@ -243,8 +253,10 @@ class StockMoveLine(models.Model):
             vals["quantity"] = self.quantity + quantity
         else:
             vals["quantity"] = quantity
-        self.write(vals)
-        self.picking_id._post_day_00_note(scan)
+        self.update(vals)
+        if note:
+            self.picking_id._post_day_00_note(scan)
+        return scan
 
     @api.model
     def _gs1_line_vals(self, scan, product):

@@ -4,7 +4,7 @@
 lots, numbered and merged lots.
 """
 
-from odoo import Command, _, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
@@ -47,6 +47,26 @@ class StockPicking(models.Model):
             lots, config=False
         )
 
+    def action_open_epcis_import(self):
+        """The wizard that fills this receipt from the supplier's EPCIS."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Import EPCIS"),
+            "res_model": "stock.lot.epcis.import",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_picking_id": self.id},
+        }
+
+    def import_epcis(self, content):
+        """RPC: fill this receipt from a supplier's EPCIS 2.0 shipping events
+        (the JSON document as text); returns what matched and what did not
+        (see ``stock.lot.epcis.import._import_on``)."""
+        self.ensure_one()
+        self.check_access("write")
+        return self.env["stock.lot.epcis.import"]._import_on(self, content)
+
     def _compute_gs1_scan(self):
         self.gs1_scan = False
 
@@ -54,6 +74,15 @@ class StockPicking(models.Model):
         for picking in self.filtered("gs1_scan"):
             barcode, picking.gs1_scan = picking.gs1_scan, False
             picking._apply_gs1_scan(barcode)
+
+    @api.onchange("gs1_scan")
+    def _onchange_gs1_scan(self):
+        """The scan fills the receipt on screen at once, saved with it."""
+        if not self.gs1_scan:
+            return None
+        barcode, self.gs1_scan = self.gs1_scan, False
+        scan = self._apply_gs1_scan(barcode, note=False)
+        return self._day_00_warning(scan)
 
     def _sanity_check(self, separate_pickings=True):
         self._check_supplier_lots()
@@ -141,9 +170,11 @@ class StockPicking(models.Model):
             if key:
                 batch[key] = line.lot_name
 
-    def _apply_gs1_scan(self, barcode):
-        """Add or increment the receipt line of a scanned GS1 label. The scan
-        is read and checked completely before anything is written."""
+    def _apply_gs1_scan(self, barcode, note=True):
+        """Add or increment the receipt line of a scanned GS1 label (element
+        string or Digital Link URI); returns the scan. The scan is read and
+        checked completely before anything is written; ``note``: post day-00
+        dates in the chatter (an onchange warns instead)."""
         self.ensure_one()
         if self.picking_type_id.code != "incoming":
             raise UserError(
@@ -193,29 +224,38 @@ class StockPicking(models.Model):
         quantity = Nomenclature._lt_scan_quantity(scan, product, uom)
         vals = self.env["stock.move.line"]._gs1_line_vals(scan, product)
         line = self._scan_target_line(move, product, scan)
-        # Everything is checked: write.
+        # Everything is checked: write (in the form's memory during an onchange).
         if not move:
-            move = self.env["stock.move"].create(
-                {
-                    "name": product.display_name,
-                    "picking_id": self.id,
-                    "product_id": product.id,
-                    "product_uom": product.uom_id.id,
-                    "product_uom_qty": quantity,
-                    "location_id": self.location_id.id,
-                    "location_dest_id": self.location_dest_id.id,
-                    "company_id": self.company_id.id,
-                }
-            )
-            if self.state != "draft":
-                move._action_confirm()
+            vals_move = {
+                "name": product.display_name,
+                "product_id": product.id,
+                "product_uom": product.uom_id.id,
+                "product_uom_qty": quantity,
+                "location_id": self.location_id.id,
+                "location_dest_id": self.location_dest_id.id,
+                "company_id": self.company_id.id,
+            }
+            if isinstance(self.id, models.NewId):
+                # the receipt form edits the moves through this field
+                self.move_ids_without_package = [Command.create(vals_move)]
+                move = self.move_ids_without_package.filtered(
+                    lambda m: m.product_id == product and not m.move_line_ids
+                )[-1:]
+            else:
+                # read before: a draft move makes the receipt's state draft
+                confirmed = self.state != "draft"
+                move = self.env["stock.move"].create(
+                    dict(vals_move, picking_id=self.id)
+                )
+                if confirmed:
+                    move._action_confirm()
             line = self._scan_target_line(move, product, scan)
         if line and line.picked:
-            line.write(dict(vals, quantity=line.quantity + quantity))
+            line.update(dict(vals, quantity=line.quantity + quantity))
         elif line:
-            line.write(dict(vals, quantity=quantity))
+            line.update(dict(vals, quantity=quantity))
         else:
-            move.write(
+            move.update(
                 {
                     "move_line_ids": [
                         Command.create(
@@ -234,7 +274,9 @@ class StockPicking(models.Model):
                 }
             )
         move.picked = True
-        self._post_day_00_note(scan)
+        if note:
+            self._post_day_00_note(scan)
+        return scan
 
     def _scan_target_line(self, move, product, scan):
         """The line a scan increments (same supplier lot, already scanned) or
@@ -256,7 +298,7 @@ class StockPicking(models.Model):
             and not ml.lot_name
         )[:1]
 
-    def _post_day_00_note(self, scan):
+    def _day_00_messages(self, scan):
         labels = {
             "11": (_("production date"), "production_date"),
             "15": (_("best before date"), "use_date"),
@@ -264,10 +306,11 @@ class StockPicking(models.Model):
             "17": (_("expiry date"), "expiration_date"),
             "13": (_("pack date"), "pack_date"),
         }
+        messages = []
         for ai in scan.get("day_00", []):
             label, key = labels[ai]
-            self.message_post(
-                body=_(
+            messages.append(
+                _(
                     "Scanned %(label)s (AI %(ai)s) has day 00: read as the last day "
                     "of the month, %(date)s. Check it against the label.",
                     label=label,
@@ -275,3 +318,14 @@ class StockPicking(models.Model):
                     date=format_date(self.env, scan[key]),
                 )
             )
+        return messages
+
+    def _day_00_warning(self, scan):
+        messages = self._day_00_messages(scan)
+        if not messages:
+            return None
+        return {"warning": {"title": _("Day 00"), "message": "\n".join(messages)}}
+
+    def _post_day_00_note(self, scan):
+        for message in self._day_00_messages(scan):
+            self.message_post(body=message)

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .gs1_gln import check_gln
+
 
 class StockWarehouse(models.Model):
     _inherit = "stock.warehouse"
@@ -23,6 +25,17 @@ class StockWarehouse(models.Model):
         "into, besides quarantine, scrap, counting and returns to its supplier. "
         "Other kinds of locations here are ignored.",
     )
+    gln = fields.Char(
+        string="GLN",
+        size=13,
+        help="GS1 Global Location Number of this site: the read point and "
+        "business location of its EPCIS events and its FSMA 204 location "
+        "identifier (else the company's GLN).",
+    )
+
+    @api.constrains("gln")
+    def _check_gln(self):
+        check_gln(self)
 
     def _get_locations_values(self, vals, code=False):
         values = super()._get_locations_values(vals, code=code)
