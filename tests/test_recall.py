@@ -163,6 +163,21 @@ class TestRecallMassBalance(LotTraceabilityCase):
         with self.assertRaisesRegex(UserError, "date range"):
             recall.action_run()
 
+    def test_malformed_scope_dates_refused_by_name(self):
+        count = self.env["stock.lot.recall"].search_count([])
+        for bad in ("2026-13-45", "yesterday", "2026-02-30", "\x00"):
+            with self.assertRaisesRegex(UserError, "is not a date; give it as YYYY"):
+                self.env["stock.lot.recall"].create(
+                    {"scope": "product_dates", "date_from": bad}
+                )
+        self.assertEqual(self.env["stock.lot.recall"].search_count([]), count)
+        recall = self.env["stock.lot.recall"].create(
+            {"scope": "product_dates", "product_id": self.product.id}
+        )
+        with self.assertRaisesRegex(UserError, recall.name):
+            recall.write({"date_to": "31/12/2026"})
+        self.assertFalse(recall.date_to)
+
     def test_completion_against_target(self):
         recall = self.recall()
         self.assertEqual(recall.target_hours, 4.0)

@@ -160,16 +160,16 @@ class LotTraceabilityDemo(models.AbstractModel):
                     "hold_id": released.id,
                     "decision": "release",
                     "note": "Inspection passed: 50 jars checked, no defect.",
-                    "password": SIGNER_PASSWORD,
                 }
             )
         )
-        decision.action_confirm()
+        # the password is an argument of the signing call, never a stored value
+        decision.action_confirm(password=SIGNER_PASSWORD)
         recall = self.env["stock.lot.recall"].create(
             {"lot_ids": [Command.set(self._lot("TOM-26-0001").ids)], "kind": "mock"}
         )
         recall.action_run()
-        recall.customer_ids.write({"verified": True})
+        recall.customer_ids.action_verify()
         recall.action_mark_complete()
 
     def _demo_set_lines(self, move, lots):

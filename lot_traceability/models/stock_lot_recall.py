@@ -252,6 +252,8 @@ class StockLotRecall(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_scope_dates(vals)
         if not is_service(self.env):
             for vals in vals_list:
                 service = {
@@ -281,9 +283,30 @@ class StockLotRecall(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_scope_dates(vals)
         if not is_service(self.env):
             self._check_writable(vals)
         return super().write(vals)
+
+    def _check_scope_dates(self, vals):
+        """A scope date that is not a date (over RPC: any string) is refused by
+        name before Odoo's own conversion fails with a bare ``ValueError``."""
+        for name in ("date_from", "date_to"):
+            value = vals.get(name)
+            if not value:
+                continue
+            try:
+                fields.Date.to_date(value)
+            except (TypeError, ValueError) as error:
+                raise UserError(
+                    _(
+                        "Recall %(recall)s: %(field)s %(value)r is not a date; "
+                        "give it as YYYY-MM-DD.",
+                        recall=", ".join(self.mapped("name")) or _("new recall"),
+                        field=self._fields[name]._description_string(self.env),
+                        value=value,
+                    )
+                ) from error
 
     def unlink(self):
         run = self.filtered(lambda r: r.state != "draft")
