@@ -95,7 +95,11 @@ class TestRecallEvidence(LotTraceabilityCase):
             sorted(payload["customers"]),
             [["EV Alice Foods", 25.0, 0.0], ["EV Bob Bakery", 25.0, 0.0]],
         )
-        self.assertEqual(payload["balance"], [["FLOUR-1", 100.0, 0.0, 100.0]])
+        # every affected lot: the origin first, then the bread made from it
+        self.assertEqual(
+            payload["balance"],
+            [["FLOUR-1", 100.0, 0.0, 100.0], ["BREAD-1", 40.0, 0.0, 100.0]],
+        )
         self.assertEqual(payload["lines"]["delivery"], 3)
         self.assertEqual(payload["lines"]["lot"], 2)
         check = self.env["stock.lot.recall.evidence"]._verify(recall)
@@ -320,13 +324,15 @@ class TestRecallEvidence(LotTraceabilityCase):
         self.assertEqual(len(recall.delivery_line_ids), 3)
         stock = recall.stock_line_ids.filtered(lambda line: line.lot_name == "FLOUR-1")
         self.assertEqual(stock.quantity, 25.0)  # 100 - 60 - 15, on the day
-        self.assertEqual(recall.balance_ids.shipped, 15.0)
+        origin = recall.balance_ids.filtered(lambda b: b.lot_name == "FLOUR-1")
+        self.assertEqual(origin.shipped, 15.0)
         check = self.env["stock.lot.recall.evidence"]._verify(recall)
         self.assertTrue(check["ok"], check["message"])
         self.assertEqual(check["recomputed"], digest)
         # a new recall sees the new stock
         later = self.run_recall()
-        self.assertEqual(later.balance_ids.shipped, 35.0)
+        later_origin = later.balance_ids.filtered(lambda b: b.lot_name == "FLOUR-1")
+        self.assertEqual(later_origin.shipped, 35.0)
         self.assertNotEqual(later.result_hash, digest)
 
     def test_tampering_in_the_database_shows_on_the_report(self):

@@ -84,7 +84,8 @@ class IrActionsReport(models.Model):
 
     def _lt_stamp_reference(self, report, records):
         """(document reference, fingerprint) printed on every page."""
-        if {"date_from", "date_to"} <= set(records._fields):
+        # the register is a period; a recall's scope dates are not its name
+        if records._name == "stock.lot.hold.register":
             names = [f"{r.date_from} - {r.date_to}" for r in records]
         else:
             names = records.mapped("display_name")

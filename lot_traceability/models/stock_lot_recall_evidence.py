@@ -125,8 +125,21 @@ class StockLotRecallEvidence(models.AbstractModel):
         )
         # one parameter, parsed by json_to_recordset: measured faster than
         # unnest() of one array per column or JSON arrays read by position
+        # Odoo's False means "no value" for every type but booleans: JSON null
+        booleans = {name for name in columns if Model._fields[name].type == "boolean"}
         payload = json.dumps(
-            [{key: row.get(key) for key in columns} for row in rows], default=str
+            [
+                {
+                    key: (
+                        None
+                        if row.get(key) is False and key not in booleans
+                        else row.get(key)
+                    )
+                    for key in columns
+                }
+                for row in rows
+            ],
+            default=str,
         )
         self.env.flush_all()
         # create_uid/write_uid left empty: each would be one more foreign key
