@@ -44,6 +44,7 @@
         "views/stock_lot_recall_views.xml",
         "views/stock_lot_trace_screen_views.xml",
         "wizard/stock_lot_hold_wizard_views.xml",
+        "wizard/stock_lot_recall_complete_views.xml",
         # lot numbering, supplier lots, GS1 scanning (issue 4)
         "security/stock_lot_numbering_rule_security.xml",
         "data/barcode_rule_data.xml",
@@ -57,18 +58,14 @@
         "views/lot_traceability_menus.xml",
         "views/lot_signature_attempt_views.xml",
     ],
-    "demo": [
-        "demo/lot_traceability_demo.xml",
-    ],
+    # the demo scenario is its own addon, lot_traceability_demo: nothing of it
+    # is registered in a production database
     # browser tours (issue 9), run by ./setup/test
     "assets": {
         # the trace screen (client action); dagre is loaded on demand from
         # static/lib/dagre when the screen opens
         "web.assets_backend": [
             "lot_traceability/static/src/trace_screen/*",
-        ],
-        "web.assets_tests": [
-            "lot_traceability/static/tests/tours/*.js",
         ],
     },
 }

@@ -26,6 +26,7 @@ LT_DB_ROLE="odoo"
 LT_ODOO_BRANCH="18.0"
 LT_ODOO_REPO="https://github.com/odoo/odoo.git"
 LT_MODULE="lot_traceability"
+LT_DEMO_MODULE="lot_traceability_demo"  # the demo scenario and the browser tours
 
 lt_say() { printf '\033[1m[lot_traceability]\033[0m %s\n' "$*" >&2; }
 lt_die() { printf '\033[1;31m[lot_traceability] error:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -226,8 +227,8 @@ lt_odoo() {
 lt_addon_hash() {
     {
         # the browser tours (tests/, static/tests/) are read at run time, not installed
-        (cd "$LT_ROOT" && find "$LT_MODULE" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' \
-            ! -path "$LT_MODULE/tests/*" ! -path "$LT_MODULE/static/tests/*" -print0 \
+        (cd "$LT_ROOT" && find "$LT_MODULE" "$LT_DEMO_MODULE" -type f ! -name '*.pyc' \
+            ! -path '*/__pycache__/*' ! -path "*/tests/*" -print0 \
             | sort -z | xargs -0 sha256sum)
         lt_odoo_version
         stat -c '%n %s %Y' "$ODOO_SRC/odoo/release.py" "$ODOO_SRC"/addons/{stock,mrp,purchase_stock,sale_stock,product_expiry}/__manifest__.py

@@ -27,7 +27,7 @@ class LotTraceabilityCase(TransactionCase):
         """
         convert_file(
             cls.env,
-            "lot_traceability",
+            "lot_traceability_demo",
             "demo/lot_traceability_demo.xml",
             idref={},
             mode="init",
@@ -37,7 +37,7 @@ class LotTraceabilityCase(TransactionCase):
 
     @classmethod
     def demo(cls, xmlid):
-        return cls.env.ref(f"lot_traceability.{xmlid}_demo")
+        return cls.env.ref(f"lot_traceability_demo.{xmlid}_demo")
 
 
 def pdf_text(pdf):

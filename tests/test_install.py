@@ -1,5 +1,7 @@
 # Copyright 2026 lot_traceability contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+from odoo.modules.module import get_manifest
+
 from .common import LotTraceabilityCase
 
 
@@ -63,7 +65,18 @@ class TestInstall(LotTraceabilityCase):
     def test_no_demo_data_in_test_database(self):
         self.assertFalse(
             self.env.ref(
-                "lot_traceability.partner_sunripe_demo", raise_if_not_found=False
+                "lot_traceability_demo.partner_sunripe_demo", raise_if_not_found=False
+            )
+        )
+
+    def test_demo_is_its_own_addon(self):
+        """Nothing of the demo scenario is registered by the product addon."""
+        model = self.env["ir.model"].search([("model", "=", "lot.traceability.demo")])
+        self.assertEqual(model.modules, "lot_traceability_demo")
+        self.assertFalse(get_manifest("lot_traceability").get("demo"))
+        self.assertFalse(
+            self.env["ir.model.data"].search_count(
+                [("module", "=", "lot_traceability"), ("name", "=like", "%_demo")]
             )
         )
 

@@ -57,6 +57,16 @@ class TestRecallMassBalance(LotTraceabilityCase):
         quant = cls.lot.quant_ids.filtered(lambda q: q.location_id == f.stock)
         quant.inventory_quantity = 39.0
         quant.action_apply_inventory()
+        cls.signer = new_test_user(
+            cls.env,
+            "mb.signer",
+            groups="lot_traceability.group_lot_traceability_manager",
+            password="mb-signer-1",
+        )
+
+    def complete(self, recall):
+        """Mark Complete, signed by a Quality Manager with their password."""
+        recall.with_user(self.signer).action_mark_complete(password="mb-signer-1")
 
     def recall(self, **vals):
         vals.setdefault("lot_ids", [Command.set(self.lot.ids)])
@@ -184,9 +194,9 @@ class TestRecallMassBalance(LotTraceabilityCase):
         one = recall.customer_ids.filtered(lambda c: c.name == "MB Customer One")
         one.action_verify()
         with self.assertRaisesRegex(UserError, "MB Customer Two"):
-            recall.action_mark_complete()
+            self.complete(recall)
         (recall.customer_ids - one).action_verify()
-        recall.action_mark_complete()
+        self.complete(recall)
         self.assertEqual(recall.state, "completed")
         self.assertTrue(recall.within_target)
         self.assertLess(recall.duration_hours, 1.0)
@@ -195,7 +205,7 @@ class TestRecallMassBalance(LotTraceabilityCase):
         recall = self.recall()
         recall.customer_ids.action_verify()
         with freeze_time(recall.started_at + timedelta(hours=5)):
-            recall.action_mark_complete()
+            self.complete(recall)
         self.assertAlmostEqual(recall.duration_hours, 5.0)
         self.assertFalse(recall.within_target)
 

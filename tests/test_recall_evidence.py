@@ -51,11 +51,13 @@ class TestRecallEvidence(LotTraceabilityCase):
             cls.env,
             "ev.user",
             groups="lot_traceability.group_lot_traceability_user",
+            password="ev-user-pass-1",
         )
         cls.manager = new_test_user(
             cls.env,
             "ev.manager",
             groups="lot_traceability.group_lot_traceability_manager",
+            password="ev-manager-pass-1",
         )
         cls.admin = cls.env.ref("base.user_admin")
         cls.roles = {"user": cls.user, "manager": cls.manager, "admin": cls.admin}
@@ -263,12 +265,23 @@ class TestRecallEvidence(LotTraceabilityCase):
             "action_verify",
             (recall.customer_ids - alice).ids,
         )
-        self.rpc(self.user, "stock.lot.recall", "action_mark_complete", [recall.id])
+        self.rpc(
+            self.user,
+            "stock.lot.recall",
+            "action_mark_complete",
+            [recall.id],
+            "ev-user-pass-1",
+        )
         self.assertEqual(recall.state, "completed")
         completed = self.events(recall, "recall_completed")
         self.assertEqual(completed.user_id, self.user)
         payload = json.loads(completed.payload)
         self.assertEqual(payload["result_hash"], recall.result_hash)
+        # the completion is signed: the event carries the signature
+        self.assertEqual(recall.signature_user_id, self.user)
+        self.assertTrue(recall.signature_valid)
+        self.assertEqual(payload["signature"]["hash"], recall.signature_hash)
+        self.assertEqual(payload["signature"]["signer"], self.user.name)
         self.assertTrue(payload["fingerprint_verified"])
         self.assertEqual(len(payload["customers_verified"]), 2)
         with self.assertRaisesRegex(UserError, "already completed"):
@@ -279,6 +292,93 @@ class TestRecallEvidence(LotTraceabilityCase):
                     user, "stock.lot.recall", "write", [recall.id], {"state": "traced"}
                 )
         self.assertEqual(len(self.events(recall, "recall_completed")), 1)
+
+    def complete_dialog(self, recall, user, password):
+        """Mark Complete as the screen does it: the dialog, then Sign with the
+        password in the button's context."""
+        action = recall.with_user(user).action_open_complete()
+        wizard = (
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(action["context"])
+            .create({})
+        )
+        return wizard.with_context(lt_signature_password=password).action_confirm()
+
+    def test_completion_is_a_signature(self):
+        recall = self.run_recall()
+        recall.customer_ids.with_user(self.user).action_verify()
+        count = len(self.env["stock.lot.event"].search([]))
+        # no password, a wrong one, someone else's: refused, nothing written
+        for password, message in (
+            (None, "electronic signature"),
+            ("", "Wrong password"),
+            ("not-my-password", "Wrong password"),
+            ("ev-manager-pass-1", "Wrong password"),
+        ):
+            with self.assertRaisesRegex(UserError, message):
+                args = [recall.id] if password is None else [recall.id, password]
+                self.rpc(self.user, "stock.lot.recall", "action_mark_complete", *args)
+            self.assertEqual(recall.state, "traced")
+            self.assertFalse(recall.signature_hash)
+        self.assertEqual(len(self.env["stock.lot.event"].search([])), count)
+        # nobody stamps a signature by writing it
+        for user in self.roles.values():
+            with self.assertRaises(REFUSED):
+                self.rpc(
+                    user,
+                    "stock.lot.recall",
+                    "write",
+                    [recall.id],
+                    {"signature_name": user.name, "signature_hash": "0" * 64},
+                )
+        self.assertFalse(recall.signature_hash)
+        with self.assertRaisesRegex(UserError, "created as a draft"):
+            self.rpc(
+                self.user,
+                "stock.lot.recall",
+                "create",
+                {"signature_hash": "0" * 64, "lot_ids": [Command.set(self.lot.ids)]},
+            )
+        # the dialog keeps no password and signs once
+        self.complete_dialog(recall, self.user, "ev-user-pass-1")
+        self.assertEqual(recall.state, "completed")
+        self.assertEqual(recall.signature_user_id, self.user)
+        self.assertEqual(recall.signature_meaning, "Recall completed")
+        self.assertTrue(recall.signature_valid)
+        self.env.cr.execute(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = 'stock_lot_recall_complete'"
+        )
+        self.assertNotIn("password", [row[0] for row in self.env.cr.fetchall()])
+        # content changed behind the signature (in the database): no longer valid
+        customer = recall.customer_ids[:1]
+        self.env.cr.execute(
+            "UPDATE stock_lot_recall_customer SET verified_at = verified_at "
+            "- interval '1 day' WHERE id = %s",
+            [customer.id],
+        )
+        customer.invalidate_recordset(["verified_at"])
+        recall.invalidate_recordset(["signature_valid"])
+        self.assertFalse(recall.signature_valid)
+
+    def test_completing_a_real_recall_needs_a_quality_manager(self):
+        recall = self.run_recall(kind="real")
+        recall.customer_ids.with_user(self.manager).action_verify()
+        with self.assertRaises(AccessError):
+            self.complete_dialog(recall, self.user, "ev-user-pass-1")
+        with self.assertRaises(AccessError):
+            self.rpc(
+                self.user,
+                "stock.lot.recall",
+                "action_mark_complete",
+                [recall.id],
+                "ev-user-pass-1",
+            )
+        self.assertEqual(recall.state, "traced")
+        self.complete_dialog(recall, self.manager, "ev-manager-pass-1")
+        self.assertEqual(recall.state, "completed")
+        self.assertEqual(recall.signature_user_id, self.manager)
 
     def test_notices_of_a_real_recall_need_a_quality_manager(self):
         recall = self.run_recall(kind="real")

@@ -73,11 +73,13 @@ CLIENT_CALLABLE = {
         "action_stop_open_deliveries",
         "action_prepare_notices",
         "action_mark_complete",
+        "action_open_complete",
         "action_export_customers",
         "action_print_report",
         "action_download_annex",
     },
     "stock.lot.recall.customer": {"action_verify"},
+    "stock.lot.recall.complete": {"action_confirm"},
     "stock.lot.recall.notice": {"action_send"},
     "stock.lot.trace.export": {"action_export"},
 }

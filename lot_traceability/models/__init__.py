@@ -6,7 +6,6 @@ from . import stock_move
 from . import stock_move_line
 from . import stock_picking
 from . import mrp_production
-from . import lot_traceability_demo
 from . import stock_lot_hold_reason
 from . import lot_signature_attempt
 from . import lot_signature_mixin

@@ -29,6 +29,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, float_round
 from odoo.tools.sql import escape_psql
 
+from .lot_signature_mixin import SIGNATURE_FIELDS
 from .stock_lot_recall_evidence import is_service, sealed
 
 USER_GROUP = "lot_traceability.group_lot_traceability_user"
@@ -100,7 +101,7 @@ SERVICE_FIELDS = {
 class StockLotRecall(models.Model):
     _name = "stock.lot.recall"
     _description = "Lot Recall"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "lot.signature.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -259,7 +260,7 @@ class StockLotRecall(models.Model):
                 service = {
                     name
                     for name, value in vals.items()
-                    if name in SERVICE_FIELDS
+                    if (name in SERVICE_FIELDS or name in SIGNATURE_FIELDS)
                     and value
                     and not (name == "state" and value == "draft")
                     and not (name == "name" and value == "/")
@@ -509,9 +510,22 @@ class StockLotRecall(models.Model):
             )
         return True
 
-    def action_mark_complete(self):
-        """The exercise ends when every customer has been verified; the
-        completion is appended to the audit trail (``recall_completed``)."""
+    def action_open_complete(self):
+        """The signing dialog of the completion (password every time)."""
+        self.ensure_one()
+        self._check_may_complete()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Complete %(recall)s", recall=self.name),
+            "res_model": "stock.lot.recall.complete",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_recall_id": self.id},
+        }
+
+    def _check_may_complete(self):
+        """Who may complete and when: traced, every customer verified; a real
+        recall is completed by a Quality Manager."""
         self.ensure_one()
         self._check_traced()
         self.check_access("write")
@@ -532,6 +546,48 @@ class StockLotRecall(models.Model):
                     customers=", ".join(unverified.mapped("name")),
                 )
             )
+
+    def _signature_content(self):
+        """What the person completing a recall signs: the recall, its sealed
+        results (their fingerprint) and every customer's verification."""
+        self.ensure_one()
+        return {
+            "model": self._name,
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "company_id": self.company_id.id,
+            "origin_lot_ids": sorted(self.origin_lot_ids.ids),
+            "result_hash": self.result_hash or "",
+            "customers": sorted(
+                [
+                    customer.partner_id.id or None,
+                    customer.name or "",
+                    bool(customer.verified),
+                    customer.verified_by_id.id or None,
+                    fields.Datetime.to_string(customer.verified_at) or "",
+                ]
+                for customer in self.customer_ids
+            ),
+        }
+
+    def action_mark_complete(self, password=None, expected_digest=None):
+        """Complete the recall with an electronic signature: ``password`` is
+        the signer's own password, as an argument (RPC, or the signing dialog
+        ``stock.lot.recall.complete``), checked and forgotten; the completion
+        is appended to the audit trail (``recall_completed``) with the
+        signature. ``expected_digest``: the content the signer was shown."""
+        self.ensure_one()
+        self._check_may_complete()
+        if password is None:
+            raise UserError(
+                _(
+                    "Completing recall %(recall)s is an electronic signature: "
+                    "use Mark Complete and re-enter your password.",
+                    recall=self.name,
+                )
+            )
+        self._signature_verify(password, expected_digest)
         now = fields.Datetime.now()
         sealed(self).write(
             {
@@ -540,6 +596,7 @@ class StockLotRecall(models.Model):
                 "completed_by_id": self.env.user.id,
             }
         )
+        signature = self._signature_stamp(_("Recall completed"))
         verification = self.env["stock.lot.recall.evidence"]._verify(self)
         self.env["stock.lot.event"]._append(
             "recall_completed",
@@ -559,6 +616,13 @@ class StockLotRecall(models.Model):
                     [c.name, fields.Datetime.to_string(c.verified_at)]
                     for c in self.customer_ids
                 ],
+                "signature": {
+                    "signer_id": signature["signature_user_id"],
+                    "signer": signature["signature_name"],
+                    "date": fields.Datetime.to_string(signature["signature_date"]),
+                    "meaning": signature["signature_meaning"],
+                    "hash": signature["signature_hash"],
+                },
             },
             company=self.company_id,
         )

@@ -4,3 +4,4 @@ from . import stock_lot_trace_export_fsma
 from . import stock_lot_trace_export_epcis
 from . import stock_lot_epcis_import
 from . import stock_lot_event_verification
+from . import stock_lot_recall_complete

@@ -83,7 +83,7 @@ class LotTraceabilityDemo(models.AbstractModel):
     _description = "Lot Traceability Demo Scenario"
 
     def _ref(self, xmlid):
-        return self.env.ref(f"lot_traceability.{xmlid}_demo")
+        return self.env.ref(f"lot_traceability_demo.{xmlid}_demo")
 
     @api.model
     def _demo_lot_name(self, name):
@@ -170,7 +170,8 @@ class LotTraceabilityDemo(models.AbstractModel):
         )
         recall.action_run()
         recall.customer_ids.action_verify()
-        recall.action_mark_complete()
+        # completing is signed too, by the Quality Manager, password as argument
+        recall.with_user(signer).action_mark_complete(password=SIGNER_PASSWORD)
 
     def _demo_set_lines(self, move, lots):
         """Replace the move's lines by one picked line per (lot or None, quantity)."""

@@ -33,8 +33,12 @@ registry.category("web_tour.tours").add("lot_traceability_recall", {
             run: "click",
         },
         {
+            // with many buttons Odoo folds the statusbar into one dropdown
+            // that shows the current state: either form is what the user sees
             content: "Traced",
-            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Traced)",
+            trigger:
+                ".o_form_view .o_statusbar_status .o_arrow_button_current:contains(Traced), " +
+                ".o_form_view .o_statusbar_status .dropdown-toggle:contains(Traced)",
         },
         {
             content: "The shared lot reaches every demo customer",

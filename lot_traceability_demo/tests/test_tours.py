@@ -5,7 +5,7 @@
 The tours live in ``static/tests/tours/``; each step waits for what a user
 would see (the supplier lot on the line, the hold named in the error, the
 report), so a broken flow times out and fails. ``./setup/test`` runs this
-class with ``odoo-bin --test-tags=/lot_traceability:TestTours``.
+class with ``odoo-bin --test-tags=/lot_traceability_demo:TestTours``.
 """
 
 from odoo import Command, fields
@@ -24,7 +24,7 @@ class TestTours(HttpCase):
         # the demo scenario: suppliers, products, lots, MOs, deliveries
         convert_file(
             cls.env,
-            "lot_traceability",
+            "lot_traceability_demo",
             "demo/lot_traceability_demo.xml",
             idref={},
             mode="init",
@@ -47,8 +47,8 @@ class TestTours(HttpCase):
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.env.company.id)], limit=1
         )
-        cls.tomato = cls.env.ref("lot_traceability.product_tomato_demo")
-        cls.sauce = cls.env.ref("lot_traceability.product_sauce_jar_demo")
+        cls.tomato = cls.env.ref("lot_traceability_demo.product_tomato_demo")
+        cls.sauce = cls.env.ref("lot_traceability_demo.product_sauce_jar_demo")
 
     def _picking(self, picking_type, partner, product, quantity):
         picking = self.env["stock.picking"].create(
@@ -80,7 +80,7 @@ class TestTours(HttpCase):
 
     def test_01_gs1_receipt(self):
         """Scan a GS1 label on a tomato receipt: the supplier lot is on the line."""
-        supplier = self.env.ref("lot_traceability.partner_sunripe_demo")
+        supplier = self.env.ref("lot_traceability_demo.partner_sunripe_demo")
         receipt = self._picking(self.warehouse.in_type_id, supplier, self.tomato, 12)
         self.start_tour(
             f"/odoo/action-stock.action_picking_tree_all/{receipt.id}",
@@ -99,7 +99,7 @@ class TestTours(HttpCase):
     def test_02_hold_delivery_release(self):
         """Hold a lot, see its delivery refused, release it with a signature."""
         lot = self._lot(f"SAUCE-{YY}-0002")
-        customer = self.env.ref("lot_traceability.partner_corner_deli_demo")
+        customer = self.env.ref("lot_traceability_demo.partner_corner_deli_demo")
         delivery = self._picking(self.warehouse.out_type_id, customer, self.sauce, 10)
         delivery.move_line_ids.unlink()  # nothing reserved: the user picks the lot
         self.start_tour(
