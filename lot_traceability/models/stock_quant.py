@@ -38,13 +38,15 @@ class StockQuant(models.Model):
             if isinstance(value, int | float) and (
                 not math.isfinite(value) or abs(value) > MAX_QUANTITY
             ):
+                # outside the _() call: babel cannot extract a call holding an f-string
+                limit = f"{MAX_QUANTITY:.0e}"
                 raise UserError(
                     _(
                         "%(value)s is not a quantity Odoo can store for %(field)s: "
                         "enter a finite number below %(max)s.",
                         value=value,
                         field=self._fields[name].string,
-                        max=f"{MAX_QUANTITY:.0e}",
+                        max=limit,
                     )
                 )
 
