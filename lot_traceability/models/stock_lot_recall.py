@@ -875,6 +875,11 @@ class StockLotRecall(models.Model):
             }
         )
         self._seal(lines, customers, balances)
+        if background:
+            Evidence._set_progress(self, _("writing the detail annex"), 92)
+        # the XLSX annex of every stored row, attached now: the report prints
+        # its SHA-256 and must not have to write it (its request is read-only)
+        Evidence._annex(self)
         if self.kind == "real":
             in_stock = self.stock_line_ids.lot_id | self.open_move_line_ids.lot_id
             if in_stock:
