@@ -51,6 +51,7 @@ lots), never silently.
 
 import time
 from collections import defaultdict
+from operator import itemgetter
 
 from psycopg2.errors import QueryCanceled
 
@@ -575,15 +576,20 @@ class StockLotGenealogy(models.AbstractModel):
         rows.sort(key=lambda row: (row["depth"], row["name"]))
         return rows
 
-    def _move_lines(self, lot_ids, companies, where, partner, extra=None):
+    def _move_lines(self, lot_ids, companies, where, partner):
         """Done lines of the lots; ``visible`` is False for a line of a company
-        the user may not access (reported as a gap, not listed)."""
+        the user may not access (reported as a gap, not listed). The date comes
+        as text to the second (as Odoo writes it; an unbuild's date came with
+        microseconds once and broke every recall reaching it): compared with
+        the time rule's bounds in the same format, returned as it is."""
         return SQL(
             """
             SELECT ml.id AS move_line_id, ml.picking_id,
                    p.id AS partner_id, p.complete_name AS partner,
-                   ml.lot_id, ml.quantity, %(uom)s AS uom, ml.date,
-                   ml.company_id, ml.company_id = ANY(%(c)s) AS visible %(extra)s
+                   ml.lot_id, ml.quantity, %(uom)s AS uom,
+                   to_char(ml.date, 'YYYY-MM-DD HH24:MI:SS') AS date,
+                   ml.company_id, ml.company_id = ANY(%(c)s) AS visible,
+                   ml.move_id
               FROM stock_move_line ml
               JOIN stock_location src ON src.id = ml.location_id
               JOIN stock_location dest ON dest.id = ml.location_dest_id
@@ -597,7 +603,6 @@ class StockLotGenealogy(models.AbstractModel):
             """,
             uom=self._name_sql("u"),
             partner=partner,
-            extra=extra or SQL(),
             c=companies,
             ids=lot_ids,
             where=where,
@@ -607,7 +612,7 @@ class StockLotGenealogy(models.AbstractModel):
         """Lines received from a supplier location (receipts and dropships),
         up to the time the traced material left the lot (``until``:
         ``{lot_id: date or None}``)."""
-        return self._rows_with_dates(
+        rows = self._rows_with_dates(
             self._move_lines(
                 list(until),
                 companies,
@@ -615,57 +620,88 @@ class StockLotGenealogy(models.AbstractModel):
                 SQL("pk.partner_id"),
             ),
             foreign,
-            lambda row: until[row["lot_id"]] is None
-            or row["date"] <= until[row["lot_id"]],
+            {lot_id: self._date(date) for lot_id, date in until.items()},
+            after=False,
         )
+        for row in rows:
+            del row["move_id"]
+        return rows
 
     def _deliveries(self, since, companies, foreign):
         """Lines shipped to a customer location from the time the traced
         material entered the lot (``since``: ``{lot_id: date or None}``), with
-        what came back of them."""
-        returned = SQL(
-            """,
-            CASE WHEN row_number() OVER (
-                     PARTITION BY ml.move_id, ml.lot_id ORDER BY ml.id) = 1
-                 THEN COALESCE((
-                    SELECT sum(rl.quantity)
-                      FROM stock_move rm
-                      JOIN stock_move_line rl ON rl.move_id = rm.id
-                     WHERE rm.origin_returned_move_id = ml.move_id
-                       AND rl.lot_id = ml.lot_id AND rl.state = 'done'), 0)
-                 ELSE 0 END AS returned_quantity
-            """
-        )
-        return self._rows_with_dates(
+        what came back of them (``returned_quantity``, on the first line of
+        each move and lot)."""
+        rows = self._rows_with_dates(
             self._move_lines(
                 list(since),
                 companies,
                 SQL("dest.usage = 'customer' AND src.usage <> 'customer'"),
                 # the move's partner is the delivery address, also on dropships
                 SQL("COALESCE(m.partner_id, pk.partner_id)"),
-                returned,
             ),
             foreign,
-            lambda row: since[row["lot_id"]] is None
-            or row["date"] >= since[row["lot_id"]],
+            {lot_id: self._date(date) for lot_id, date in since.items()},
+            after=True,
         )
+        # returns are few (and indexed): read from the return moves
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT rm.origin_returned_move_id, rl.lot_id, sum(rl.quantity)
+                  FROM stock_move rm
+                  JOIN stock_move_line rl ON rl.move_id = rm.id
+                 WHERE rm.origin_returned_move_id IS NOT NULL
+                   AND rl.lot_id = ANY(%(ids)s) AND rl.state = 'done'
+                 GROUP BY rm.origin_returned_move_id, rl.lot_id
+                """,
+                ids=list(since),
+            )
+        )
+        returned = {(move, lot): qty for move, lot, qty in self.env.cr.fetchall()}
+        first = set()
+        for row in sorted(rows, key=itemgetter("move_line_id")):
+            key = (row.pop("move_id"), row["lot_id"])
+            if key in first or key not in returned:
+                row["returned_quantity"] = 0.0
+            else:
+                first.add(key)
+                row["returned_quantity"] = returned[key]
+        return rows
 
-    def _rows_with_dates(self, query, foreign, in_time):
-        """The rows in time (the time rule is applied here, on the dates the
-        statement read: the statement stays the plain lookup by lot)."""
+    def _rows_with_dates(self, query, foreign, bounds, after):
+        """The rows in time: the time rule is applied here, on the dates the
+        statement read (the statement stays the plain lookup by lot).
+        ``bounds``: ``{lot_id: date text or False}``, the earliest (``after``)
+        or latest date a line of the lot may have. Read as tuples (a hub has
+        ~150,000 delivery lines), one dict per row kept."""
+        cr = self.env.cr
+        cr.execute(query)
+        names = [column.name for column in cr.description]
+        i_lot, i_date = names.index("lot_id"), names.index("date")
+        i_company, i_visible = names.index("company_id"), names.index("visible")
+        kept = [
+            i for i, name in enumerate(names) if name not in ("company_id", "visible")
+        ]
+        kept_names = [names[i] for i in kept]
+        values_of = itemgetter(*kept)
         rows = []
-        for row in self._fetch(query):
-            if not in_time(row):
+        append = rows.append
+        for values in cr.fetchall():
+            bound = bounds[values[i_lot]]
+            if bound and (values[i_date] < bound if after else values[i_date] > bound):
                 continue
-            company_id = row.pop("company_id")
-            if not row.pop("visible"):
-                foreign.append((company_id, row["lot_id"]))
+            if not values[i_visible]:
+                foreign.append((values[i_company], values[i_lot]))
                 continue
-            row["date"] = self._date(row["date"])
-            row["partner_id"] = row["partner_id"] or False
-            row["partner"] = row["partner"] or False
-            row["picking_id"] = row["picking_id"] or False
-            rows.append(row)
+            row = dict(zip(kept_names, values_of(values), strict=True))
+            if row["partner_id"] is None:
+                row["partner_id"] = False
+            if row["partner"] is None:
+                row["partner"] = False
+            if row["picking_id"] is None:
+                row["picking_id"] = False
+            append(row)
         return rows
 
     def _productions(self, edges):
