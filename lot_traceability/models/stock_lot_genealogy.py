@@ -644,17 +644,24 @@ class StockLotGenealogy(models.AbstractModel):
             {lot_id: self._date(date) for lot_id, date in since.items()},
             after=True,
         )
-        # returns are few (and indexed): read from the return moves
+        # returns are few and indexed: looked up by the delivered moves, or,
+        # for a hub's thousands of moves, read from all the return moves
+        moves = list({row["move_id"] for row in rows})
+        if not moves:
+            return rows
         self.env.cr.execute(
             SQL(
                 """
                 SELECT rm.origin_returned_move_id, rl.lot_id, sum(rl.quantity)
                   FROM stock_move rm
                   JOIN stock_move_line rl ON rl.move_id = rm.id
-                 WHERE rm.origin_returned_move_id IS NOT NULL
+                 WHERE %(returns)s
                    AND rl.lot_id = ANY(%(ids)s) AND rl.state = 'done'
                  GROUP BY rm.origin_returned_move_id, rl.lot_id
                 """,
+                returns=SQL("rm.origin_returned_move_id = ANY(%s)", moves)
+                if len(moves) <= 1000
+                else SQL("rm.origin_returned_move_id IS NOT NULL"),
                 ids=list(since),
             )
         )
