@@ -5,8 +5,15 @@ import io
 import re
 
 from PyPDF2 import PdfReader, PdfWriter
+from PyPDF2.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+)
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from odoo import _, models
 
@@ -16,6 +23,8 @@ ASSET_LINK = re.compile(
 )
 FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
 # Auditor reports: stamped on every page after rendering.
+# the stamp's fonts: PDF's standard Type 1 fonts, nothing embedded
+STAMP_FONTS = {"/LTStampR": "Helvetica", "/LTStampB": "Helvetica-Bold"}
 STAMPED_REPORTS = {
     "lot_traceability.report_recall",
     "lot_traceability.report_lot_dossier",
@@ -72,7 +81,8 @@ class IrActionsReport(models.Model):
 
         Debian's wkhtmltopdf (unpatched Qt) ignores header and footer HTML, so
         the pages are stamped after rendering, with the PDF libraries Odoo
-        already depends on (reportlab draws the stamp, PyPDF2 merges it)."""
+        already depends on: the stamp is a content stream of its own added to
+        each page (PyPDF2), placed with reportlab's font metrics."""
         pdf, report_type = super()._render_qweb_pdf(report_ref, res_ids, data)
         report = self._get_report(report_ref)
         if report_type != "pdf" or report.report_name not in STAMPED_REPORTS:
@@ -107,34 +117,113 @@ class IrActionsReport(models.Model):
         fingerprint = "SHA-256 " + ", ".join(h[:16] for h in hashes)
         company = records[:1].company_id if "company_id" in records._fields else False
         company = company or self.env.company
+        footer = _(
+            "%(reference)s - %(fingerprint)s",
+            reference=reference,
+            fingerprint=fingerprint,
+        )[:160]
         total = len(reader.pages)
         writer = PdfWriter()
-        for number, page in enumerate(reader.pages, start=1):
+        fonts = {
+            name: writer._add_object(
+                DictionaryObject(
+                    {
+                        NameObject("/Type"): NameObject("/Font"),
+                        NameObject("/Subtype"): NameObject("/Type1"),
+                        NameObject("/BaseFont"): NameObject(f"/{base}"),
+                        NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+                    }
+                )
+            )
+            for name, base in STAMP_FONTS.items()
+        }
+        # the page's own drawing is wrapped in q ... Q, so that whatever state
+        # it leaves (a transformation, a colour) does not move the stamp
+        save = writer._add_object(_stream(b"q\n"))
+        for number, source in enumerate(reader.pages, start=1):
+            writer.add_page(source)
+            page = writer.pages[-1]
             width, height = float(page.mediabox.width), float(page.mediabox.height)
-            stamp = io.BytesIO()
-            canvas = Canvas(stamp, pagesize=(width, height))
-            canvas.setFont("Helvetica-Bold", 8)
-            canvas.drawString(12 * mm, height - 8 * mm, company.name or "")
-            canvas.setFont("Helvetica", 8)
-            canvas.drawRightString(width - 12 * mm, height - 8 * mm, report.name or "")
-            canvas.setFont("Helvetica", 7)
-            canvas.drawString(
-                12 * mm,
-                6 * mm,
-                _(
-                    "%(reference)s - %(fingerprint)s",
-                    reference=reference,
-                    fingerprint=fingerprint,
-                )[:160],
+            stamp = b"".join(
+                (
+                    b"Q\nq 0 g\n",
+                    _text("/LTStampB", 8, 12 * mm, height - 8 * mm, company.name or ""),
+                    _text(
+                        "/LTStampR",
+                        8,
+                        width - 12 * mm,
+                        height - 8 * mm,
+                        report.name or "",
+                        right=True,
+                    ),
+                    _text("/LTStampR", 7, 12 * mm, 6 * mm, footer),
+                    _text(
+                        "/LTStampR",
+                        7,
+                        width - 12 * mm,
+                        6 * mm,
+                        _("Page %(page)s of %(total)s", page=number, total=total),
+                        right=True,
+                    ),
+                    b"Q\n",
+                )
             )
-            canvas.drawRightString(
-                width - 12 * mm,
-                6 * mm,
-                _("Page %(page)s of %(total)s", page=number, total=total),
+            # the stamp is a content stream of its own, added after the page's:
+            # nothing of the page is parsed or rewritten (a hub recall prints
+            # ~150 pages)
+            resources = page.get("/Resources")
+            resources = resources.get_object() if resources is not None else None
+            if resources is None:
+                resources = DictionaryObject()
+                page[NameObject("/Resources")] = resources
+            font_dict = resources.get("/Font")
+            font_dict = font_dict.get_object() if font_dict is not None else None
+            if font_dict is None:
+                font_dict = DictionaryObject()
+                resources[NameObject("/Font")] = font_dict
+            for name, ref in fonts.items():
+                font_dict[NameObject(name)] = ref
+            contents = page.get("/Contents")
+            items = []
+            if contents is not None:
+                resolved = contents.get_object()
+                if isinstance(resolved, ArrayObject):
+                    items = list(resolved)
+                elif isinstance(contents, IndirectObject):
+                    items = [contents]
+                else:
+                    items = [writer._add_object(resolved)]
+            page[NameObject("/Contents")] = ArrayObject(
+                [save, *items, writer._add_object(_stream(stamp))]
             )
-            canvas.save()
-            page.merge_page(PdfReader(io.BytesIO(stamp.getvalue())).pages[0])
-            writer.add_page(page)
         output = io.BytesIO()
         writer.write(output)
         return output.getvalue()
+
+
+def _stream(data):
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream
+
+
+def _text(font, size, x, y, text, right=False):
+    """One line of the stamp in PDF operators (standard Type 1 font,
+    WinAnsi encoding: characters outside it print as "?")."""
+    if right:
+        x -= stringWidth(text, STAMP_FONTS[font], size)
+    escaped = (
+        text.encode("cp1252", "replace")
+        .replace(b"\\", b"\\\\")
+        .replace(b"(", b"\\(")
+        .replace(b")", b"\\)")
+        .replace(b"\r", b" ")
+        .replace(b"\n", b" ")
+    )
+    return b"BT %s %g Tf %.2f %.2f Td (%s) Tj ET\n" % (
+        font.encode(),
+        size,
+        x,
+        y,
+        escaped,
+    )
