@@ -17,7 +17,10 @@ from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.sql import index_exists
 
-TRACE_GROUP = "lot_traceability.group_lot_traceability_auditor"
+from .lt_groups import AUDITOR_GROUP
+
+# tracing is open to auditors and up
+TRACE_GROUP = AUDITOR_GROUP
 
 
 _logger = logging.getLogger(__name__)
@@ -92,9 +95,6 @@ def normalise_lot_name(name):
 
 
 _logger = logging.getLogger(__name__)
-
-
-AUDITOR_GROUP = "lot_traceability.group_lot_traceability_auditor"
 
 
 LOT_AUDIT_FIELDS = (

@@ -12,12 +12,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .lot_signature_mixin import SIGNATURE_FIELDS
-from .stock_lot_hold_service import (
-    BLOCKING_DISPOSITIONS,
-    DISPOSITIONS,
-    MANAGER_GROUP,
-    USER_GROUP,
-)
+from .lt_groups import MANAGER_GROUP, USER_GROUP
+from .stock_lot_hold_service import BLOCKING_DISPOSITIONS, DISPOSITIONS
 
 # What a user may still write on a draft hold (a placed hold: nothing but its
 # chatter, followers and activities).

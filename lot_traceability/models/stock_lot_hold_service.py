@@ -18,9 +18,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, float_compare, float_is_zero
 
+from .lt_groups import MANAGER_GROUP
+
 HOLD_CONTEXT_KEY = "lt_hold_service"
-USER_GROUP = "lot_traceability.group_lot_traceability_user"
-MANAGER_GROUP = "lot_traceability.group_lot_traceability_manager"
 
 DISPOSITIONS = [
     ("scrap", "Scrap"),

@@ -45,6 +45,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from .lt_groups import AUDITOR_GROUP, MANAGER_GROUP
+
 _logger = logging.getLogger(__name__)
 
 HEAD_TABLE = "stock_lot_event_head"
@@ -55,8 +57,6 @@ MAX_BREAKS = 500
 # pg_try_advisory_xact_lock key of the seal: one sealer at a time
 SEAL_LOCK = 0x4C54_5345  # "LTSE"
 LAST_VERIFICATION_PARAM = "lot_traceability.audit_last_verification"
-AUDITOR_GROUP = "lot_traceability.group_lot_traceability_auditor"
-MANAGER_GROUP = "lot_traceability.group_lot_traceability_manager"
 ANCHOR_PREFIX = "LT-ANCHOR v1"
 ANCHOR_RE = re.compile(
     r"LT-ANCHOR v1(?: db=(?P<db>\S+))? company=(?P<company>\d+) "

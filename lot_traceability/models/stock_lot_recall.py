@@ -30,10 +30,8 @@ from odoo.tools import SQL, float_round
 from odoo.tools.sql import escape_psql
 
 from .lot_signature_mixin import SIGNATURE_FIELDS
+from .lt_groups import MANAGER_GROUP, USER_GROUP
 from .stock_lot_recall_evidence import is_service, sealed
-
-USER_GROUP = "lot_traceability.group_lot_traceability_user"
-MANAGER_GROUP = "lot_traceability.group_lot_traceability_manager"
 
 SCOPES = [
     ("lots", "Lots"),

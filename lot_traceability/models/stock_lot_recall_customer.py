@@ -4,10 +4,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .lt_groups import MANAGER_GROUP, USER_GROUP
 from .stock_lot_recall_evidence import sealed
-
-USER_GROUP = "lot_traceability.group_lot_traceability_user"
-MANAGER_GROUP = "lot_traceability.group_lot_traceability_manager"
 
 
 class StockLotRecallCustomer(models.Model):

@@ -4,9 +4,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .lt_groups import MANAGER_GROUP
 from .stock_lot_recall_evidence import is_service, sealed
-
-MANAGER_GROUP = "lot_traceability.group_lot_traceability_manager"
 
 
 class StockLotRecallNotice(models.Model):

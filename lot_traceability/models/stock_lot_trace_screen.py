@@ -38,9 +38,11 @@ from odoo.tools import SQL
 from odoo.tools.lru import LRU
 from odoo.tools.translate import LazyTranslate
 
+from .lt_groups import AUDITOR_GROUP
+
 _lt = LazyTranslate(__name__)
 
-TRACE_GROUP = "lot_traceability.group_lot_traceability_auditor"
+TRACE_GROUP = AUDITOR_GROUP  # tracing is open to auditors and up
 PAGE_SIZE = 50
 SNAPSHOT_TTL = 600  # seconds
 # Graph: lots drawn on the first paint, children or customers shown per lot
