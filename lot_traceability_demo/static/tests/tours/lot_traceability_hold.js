@@ -87,6 +87,14 @@ registry.category("web_tour.tours").add("lot_traceability_hold_delivery", {
             run: "click",
         },
         {
+            // as a user would: the line is in the move (its onchange came
+            // back) before validating; clicking earlier races the web client
+            content: "The move shows the quantity picked",
+            trigger:
+                "body:not(:has(.modal)) .o_field_widget[name=move_ids_without_package] " +
+                ".o_data_row .o_data_cell[name=quantity]:contains(10)",
+        },
+        {
             content: "Validate the delivery",
             trigger: "body:not(:has(.modal)) .o_statusbar_buttons button[name=button_validate]",
             run: "click",
