@@ -83,6 +83,17 @@ registry.category("web_tour.tours").add("lot_traceability_hold_delivery", {
             run: "edit 10",
         },
         {
+            // the quantity's onchange, then the move's on its lines: Odoo's web
+            // client drops the new line when the dialog is saved while the
+            // move's onchange is still in flight (~0.1 s; the tour clicked in
+            // 40 ms, no person does), so wait as a user would
+            content: "Let the line's and the move's onchanges come back",
+            trigger: ".modal .o_data_row",
+            async run() {
+                await new Promise((resolve) => setTimeout(resolve, 1000));
+            },
+        },
+        {
             trigger: ".modal .modal-footer .btn-primary",
             run: "click",
         },
