@@ -567,6 +567,13 @@ class TestRecallCompletion(RecallEvidenceCase):
             "WHERE table_name = 'stock_lot_recall_complete'"
         )
         self.assertNotIn("password", [row[0] for row in self.env.cr.fetchall()])
+        # the report prints the signature
+        text = pdf_text(
+            render_pdf(self.env, "lot_traceability.action_report_recall", recall.ids)
+        )
+        self.assertIn(f"Signedelectronicallyby{self.user.name}".replace(" ", ""), text)
+        self.assertIn("Recallcompleted", text)
+        self.assertIn(recall.signature_hash[:16], text)
         # content changed behind the signature (in the database): no longer valid
         customer = recall.customer_ids[:1]
         self.env.cr.execute(
