@@ -59,6 +59,8 @@ CLIENT_CALLABLE = {
     "stock.lot.event.verification": {"action_verify"},
     "stock.lot.hold.wizard": {"action_confirm"},
     "stock.lot.hold.decision": {"action_confirm"},
+    # the abstract signing dialog both of them inherit (checks the signer)
+    "lot.signature.dialog": {"action_confirm"},
     "stock.lot.hold.register": {"action_print"},
     "stock.lot.trace.screen": {
         "get_screen",

@@ -1,3 +1,4 @@
+from . import lot_signature_dialog
 from . import stock_lot_hold_wizard
 from . import stock_lot_trace_export
 from . import stock_lot_trace_export_fsma

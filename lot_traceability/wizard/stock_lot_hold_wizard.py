@@ -4,8 +4,6 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
-from odoo.tools.sql import column_exists
 
 from ..models.stock_lot_hold import DISPOSITIONS
 
@@ -92,16 +90,13 @@ class StockLotHoldWizard(models.TransientModel):
 
 
 class StockLotHoldDecision(models.TransientModel):
-    """Release or reject a hold: an electronic signature, password every time.
-
-    The password is not a stored field: the form sends it in the context of the
-    Sign button only (``lt_signature_password``), and ``action_confirm`` hands
-    it to the signing call. The decision is bound to one hold and to the
-    content shown when the dialog opened (``content_digest``); it is used
-    once."""
+    """Release or reject a hold: a signing dialog (``lot.signature.dialog``)
+    bound to one hold."""
 
     _name = "stock.lot.hold.decision"
+    _inherit = "lot.signature.dialog"
     _description = "Lot Hold Decision"
+    _signature_target = "hold_id"
 
     hold_id = fields.Many2one(
         "stock.lot.hold", required=True, readonly=True, ondelete="cascade"
@@ -111,64 +106,8 @@ class StockLotHoldDecision(models.TransientModel):
     )
     disposition = fields.Selection(DISPOSITIONS)
     note = fields.Text(string="Decision Note", required=True)
-    content_digest = fields.Char(readonly=True)
-    signed = fields.Boolean(readonly=True)
-    # never stored: no column, nothing in the table (see the class docstring)
-    password = fields.Char(
-        store=False,
-        help="Your password, re-entered to sign this decision electronically. "
-        "It is checked and forgotten; it is never saved.",
-    )
 
-    def init(self):
-        # databases of earlier versions stored the password in this table
-        if column_exists(self.env.cr, self._table, "password"):
-            self.env.cr.execute(
-                SQL("ALTER TABLE %s DROP COLUMN password", SQL.identifier(self._table))
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            for name in ("password", "signed", "content_digest"):
-                vals.pop(name, None)
-        wizards = super().create(vals_list)
-        for wizard in wizards:
-            wizard.hold_id.check_access("read")
-            # what the signer is shown now is what the signature will cover
-            super(StockLotHoldDecision, wizard).write(
-                {"content_digest": wizard.hold_id._signature_content_digest()}
-            )
-        return wizards
-
-    def write(self, vals):
-        vals.pop("password", None)
-        refused = {"hold_id", "content_digest", "signed"}.intersection(vals)
-        if refused or self.filtered("signed"):
-            raise UserError(
-                _(
-                    "A signing dialog stays with the hold it was opened on and is "
-                    "used once: open the decision again from hold %(hold)s.",
-                    hold=", ".join(self.hold_id.mapped("name")),
-                )
-            )
-        return super().write(vals)
-
-    def action_confirm(self, password=None):
-        """Sign. ``password``: the signer's password, as an argument (RPC) or
-        in the context of the Sign button; it is never stored."""
-        self.ensure_one()
-        if password is None:
-            password = self.env.context.get("lt_signature_password")
-        self = self.with_context(lt_signature_password=None)
-        if self.create_uid != self.env.user or self.signed:
-            raise UserError(
-                _(
-                    "This decision on hold %(hold)s is not yours to sign or was "
-                    "already signed: open the decision again from the hold.",
-                    hold=self.hold_id.name,
-                )
-            )
+    def _signature_sign(self, password):
         self.hold_id._decide(
             self.decision,
             self.note,
@@ -176,8 +115,20 @@ class StockLotHoldDecision(models.TransientModel):
             password=password,
             expected_digest=self.content_digest,
         )
-        super().write({"signed": True})
-        return {"type": "ir.actions.act_window_close"}
+
+    def _signature_stale_message(self):
+        return _(
+            "A signing dialog stays with the hold it was opened on and is "
+            "used once: open the decision again from hold %(hold)s.",
+            hold=", ".join(self.hold_id.mapped("name")),
+        )
+
+    def _signature_not_yours_message(self):
+        return _(
+            "This decision on hold %(hold)s is not yours to sign or was "
+            "already signed: open the decision again from the hold.",
+            hold=self.hold_id.name,
+        )
 
 
 class StockLotHoldRegister(models.TransientModel):
